@@ -1,0 +1,69 @@
+// Package match finds listed parties by name: normalisation and
+// transliteration, an in-memory index with typo-tolerant candidate
+// generation, a token-aligning scorer, and explanations. It is pure
+// computation: no I/O beyond its embedded data tables.
+package match
+
+import (
+	clearance "github.com/clearance-oss/clearance"
+)
+
+// DefaultThreshold is the calibrated default score at or above which a
+// match is reported. See the README's "Matching" section for what it means.
+const DefaultThreshold = 0.80
+
+// Query is a name to screen, with optional evidence and filters.
+type Query struct {
+	Name    string               // required
+	Type    clearance.EntityType // optional: Person, Organization, Vessel, Aircraft or "" / Unknown
+	Country string               // optional ISO-2 evidence
+
+	Lists     []clearance.ListCode // restrict to these lists; nil means all
+	Threshold float64              // 0 means DefaultThreshold
+	Limit     int                  // 0 means 10; negative means no limit
+	Explain   bool                 // fill Match.Explanation
+	AsOf      string               // optional YYYY-MM-DD: only entries listed on that date
+}
+
+// Index is an immutable search index over a set of entities. It is safe for
+// concurrent use.
+type Index struct {
+	entities []clearance.Entity
+	byID     map[string]*clearance.Entity
+	impl     *engine
+}
+
+// NewIndex builds an index over entities. The slice is kept, not copied:
+// callers must not modify it afterwards.
+func NewIndex(entities []clearance.Entity) *Index {
+	ix := &Index{entities: entities, byID: make(map[string]*clearance.Entity, len(entities))}
+	for i := range entities {
+		ix.byID[entities[i].ID] = &entities[i]
+	}
+	ix.impl = newEngine(entities)
+	return ix
+}
+
+// Len returns the number of indexed entities.
+func (ix *Index) Len() int { return len(ix.entities) }
+
+// Entities returns the indexed entities (read-only).
+func (ix *Index) Entities() []clearance.Entity { return ix.entities }
+
+// Entity returns the entity with the given stable id.
+func (ix *Index) Entity(id string) (*clearance.Entity, bool) {
+	e, ok := ix.byID[id]
+	return e, ok
+}
+
+// Search screens q.Name and returns the matching entities, best first, one
+// Match per entity (its best-scoring name or alias).
+func (ix *Index) Search(q Query) []clearance.Match {
+	if q.Threshold <= 0 {
+		q.Threshold = DefaultThreshold
+	}
+	if q.Limit == 0 {
+		q.Limit = 10
+	}
+	return ix.impl.search(ix, q)
+}
