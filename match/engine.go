@@ -1,88 +1,432 @@
 package match
 
 import (
+	"hash/maphash"
+	"math"
+	"slices"
 	"sort"
 	"strings"
-	"unicode"
+	"sync"
 
 	clearance "github.com/clearance-oss/clearance"
 )
 
-// engine is a deliberately simple placeholder (token-set overlap over an
-// inverted index) that the matching work replaces. It exists so the CLI,
-// batch and server can be built against the real Index API.
+// engine is the in-memory index: a vocabulary of canonical words with their
+// rarity weights, postings from each word to the names that hold it, a
+// deletion dictionary and phonetic keys for typo-tolerant lookup, and joined
+// adjacent words for spacing differences. Nothing in a query scans all names.
 type engine struct {
-	postings map[string][]posting
-	names    []nameRef
+	names []indexedName
+	vocab map[string]int32
+	words []wordInfo
+
+	postings [][]int32 // word id → ids of names holding it (ascending, unique)
+	joined   map[string][]int32
+
+	// Deletion dictionary (SymSpell): for every word of four letters or more,
+	// the hash of each string obtained by deleting up to maxEdits letters,
+	// sorted, with the word id alongside.
+	delHash []uint64
+	delWord []int32
+
+	phonetic map[string][]int32 // phonetic key → word ids
+
+	idfUnknown float64 // weight of a query word the lists never use
+	scratch    sync.Pool
 }
 
-type posting struct{ name int32 }
+// wordInfo is one vocabulary word.
+type wordInfo struct {
+	text     string
+	phonetic string
+	idf      float64
+	location bool
+}
 
-type nameRef struct {
+// indexedName is one searchable form of one entity's name or alias.
+type indexedName struct {
 	entity int32
 	alias  bool
-	text   string
-	tokens []string
+	person bool
+	listed string  // the name as listed (Match.MatchedName)
+	words  []int32 // content words in order
+	legal  []string
 }
 
-func tokens(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+var hashSeed = maphash.MakeSeed()
+
+// hashSkip hashes s with the bytes at positions i and j left out (-1: none).
+func hashSkip(s string, i, j int) uint64 {
+	var h maphash.Hash
+	h.SetSeed(hashSeed)
+	for k := 0; k < len(s); k++ {
+		if k != i && k != j {
+			h.WriteByte(s[k])
+		}
+	}
+	return h.Sum64()
 }
 
-func newEngine(es []clearance.Entity) *engine {
-	e := &engine{postings: map[string][]posting{}}
-	for i := range es {
-		for j, n := range es[i].Names() {
-			id := int32(len(e.names))
-			toks := tokens(n)
-			e.names = append(e.names, nameRef{entity: int32(i), alias: j > 0, text: n, tokens: toks})
-			for _, t := range toks {
-				e.postings[t] = append(e.postings[t], posting{id})
+// deletionHashes calls fn with the hash of every string made by deleting up
+// to edits bytes from w (duplicates included).
+func deletionHashes(w string, edits int, fn func(uint64)) {
+	fn(hashSkip(w, -1, -1))
+	if edits < 1 {
+		return
+	}
+	for i := 0; i < len(w); i++ {
+		fn(hashSkip(w, i, -1))
+		if edits < 2 {
+			continue
+		}
+		for j := i + 1; j < len(w); j++ {
+			fn(hashSkip(w, i, j))
+		}
+	}
+}
+
+// nameVariants returns the searchable forms of one listed name: the name
+// itself, the name without a parenthesised part and the parenthesised part
+// alone ("National Supercomputing Center Changsha (NSCC-CS)"), and the
+// affiliate named after "Affiliated Entity:" in Entity List entries.
+func nameVariants(listed string) []string {
+	out := []string{listed}
+	if _, after, ok := strings.Cut(listed, "Affiliated Entity:"); ok && strings.TrimSpace(after) != "" {
+		out = append(out, after)
+	}
+	for _, s := range out[:len(out):len(out)] {
+		i := strings.IndexByte(s, '(')
+		j := strings.LastIndexByte(s, ')')
+		if i >= 0 && j > i {
+			inner := s[i+1 : j]
+			outer := s[:i] + " " + s[j+1:]
+			if strings.TrimSpace(outer) != "" {
+				out = append(out, outer)
+			}
+			if len(strings.TrimSpace(inner)) >= 2 {
+				out = append(out, inner)
 			}
 		}
 	}
+	return out
+}
+
+func newEngine(es []clearance.Entity) *engine {
+	e := &engine{vocab: map[string]int32{}, joined: map[string][]int32{}, phonetic: map[string][]int32{}}
+	wordID := func(w string) int32 {
+		if id, ok := e.vocab[w]; ok {
+			return id
+		}
+		id := int32(len(e.words))
+		e.vocab[w] = id
+		e.words = append(e.words, wordInfo{text: w, phonetic: phoneticKey(w), location: tab.locations[w]})
+		e.postings = append(e.postings, nil)
+		return id
+	}
+	df := []int32{}
+	var seenEntity []int32 // word id → last entity counted (+1)
+	for ei := range es {
+		ent := &es[ei]
+		person := ent.Type == clearance.Person
+		seen := map[string]bool{}
+		for ni, listed := range ent.Names() {
+			for _, v := range nameVariants(listed) {
+				a := analyze(normalizeWords(v), person)
+				if len(a.words) == 0 {
+					continue
+				}
+				key := strings.Join(a.words, " ")
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				n := indexedName{entity: int32(ei), alias: ni > 0, person: person, listed: listed, legal: a.legal}
+				nameID := int32(len(e.names))
+				for _, w := range a.words {
+					id := wordID(w)
+					n.words = append(n.words, id)
+					if p := e.postings[id]; len(p) == 0 || p[len(p)-1] != nameID {
+						e.postings[id] = append(p, nameID)
+					}
+					for int(id) >= len(df) {
+						df = append(df, 0)
+						seenEntity = append(seenEntity, 0)
+					}
+					if seenEntity[id] != int32(ei)+1 {
+						seenEntity[id] = int32(ei) + 1
+						df[id]++
+					}
+				}
+				for k := 0; k+1 < len(a.words); k++ {
+					j := a.words[k] + a.words[k+1]
+					if p := e.joined[j]; len(p) == 0 || p[len(p)-1] != nameID {
+						e.joined[j] = append(p, nameID)
+					}
+				}
+				e.names = append(e.names, n)
+			}
+		}
+	}
+	// Rarity weights over entities (an entity with 30 aliases naming
+	// "Huawei" is one document, not 30).
+	total := float64(len(es)) + 1
+	for id := range e.words {
+		e.words[id].idf = math.Log(total / (float64(df[id]) + 0.5))
+	}
+	e.idfUnknown = math.Log(total / 0.5)
+	// Typo and sound-alike lookup tables.
+	type del struct {
+		h  uint64
+		id int32
+	}
+	var dels []del
+	for id, w := range e.words {
+		if len(w.text) > shortWord && !isDigits(w.text) {
+			deletionHashes(w.text, maxEdits(len(w.text)), func(h uint64) { dels = append(dels, del{h, int32(id)}) })
+		}
+		if len(w.phonetic) >= 2 {
+			e.phonetic[w.phonetic] = append(e.phonetic[w.phonetic], int32(id))
+		}
+	}
+	slices.SortFunc(dels, func(a, b del) int {
+		if a.h != b.h {
+			if a.h < b.h {
+				return -1
+			}
+			return 1
+		}
+		return int(a.id - b.id)
+	})
+	dels = slices.Compact(dels)
+	e.delHash = make([]uint64, len(dels))
+	e.delWord = make([]int32, len(dels))
+	for i, d := range dels {
+		e.delHash[i], e.delWord[i] = d.h, d.id
+	}
+	e.scratch.New = func() any { return &searchScratch{seen: make([]uint32, len(e.names))} }
 	return e
 }
 
+// searchScratch is per-search working memory, pooled.
+type searchScratch struct {
+	seen  []uint32 // name id → stamp of the last search that queued it
+	stamp uint32
+	cands []int32
+}
+
+// expansion is an indexed word a query word may stand for.
+type expansion struct {
+	word int32
+	sim  float64
+	kind string
+}
+
+// queryWord is one content word of the query with what it may match.
+type queryWord struct {
+	text     string
+	phonetic string
+	known    bool // in the vocabulary
+	weight   float64
+	location bool
+	exps     []expansion
+}
+
+// expand finds the vocabulary words a query word may stand for: itself, the
+// words within its typo budget (deletion dictionary, verified by distance)
+// and the words with its phonetic key.
+func (e *engine) expand(w string, phon string) []expansion {
+	var out []expansion
+	seen := map[int32]bool{}
+	add := func(id int32) {
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		v := &e.words[id]
+		if s, kind := similarity(w, v.text, phon, v.phonetic); s > 0 {
+			out = append(out, expansion{id, s, kind})
+		}
+	}
+	if id, ok := e.vocab[w]; ok {
+		add(id)
+	}
+	if len(w) > shortWord && !isDigits(w) {
+		deletionHashes(w, maxEdits(len(w)), func(h uint64) {
+			i, _ := slices.BinarySearch(e.delHash, h)
+			for ; i < len(e.delHash) && e.delHash[i] == h; i++ {
+				add(e.delWord[i])
+			}
+		})
+		if len(phon) >= 3 {
+			for _, id := range e.phonetic[phon] {
+				add(id)
+			}
+		}
+	}
+	return out
+}
+
+// Coverage weights: how much a word with no partner dilutes the score.
+// A query word the listed name lacks weighs nearly fully (the customer named
+// something the list does not); a listed word the query lacks weighs a
+// quarter (customers drop middle names, city prefixes, second surnames).
+const (
+	extraQueryWeight  = 0.9
+	extraListedWeight = 0.25
+	// locationFactor further discounts an unpartnered place name.
+	locationFactor = 0.35
+)
+
 func (e *engine) search(ix *Index, q Query) []clearance.Match {
-	qt := tokens(q.Name)
-	if len(qt) == 0 {
+	words := normalizeWords(q.Name)
+	qa := analyze(words, q.Type == clearance.Person)
+	if len(qa.words) == 0 {
 		return nil
 	}
-	hits := map[int32]int{}
-	for _, t := range qt {
-		for _, p := range e.postings[t] {
-			hits[p.name]++
+	qws := make([]queryWord, len(qa.words))
+	for i, w := range qa.words {
+		qw := &qws[i]
+		qw.text, qw.phonetic = w, phoneticKey(w)
+		qw.location = tab.locations[w]
+		qw.exps = e.expand(w, qw.phonetic)
+		if id, ok := e.vocab[w]; ok {
+			qw.known = true
+			qw.weight = e.words[id].idf
+		} else {
+			qw.weight = e.idfUnknown
+			for _, x := range qw.exps {
+				qw.weight = min(qw.weight, max(e.words[x.word].idf, 0))
+			}
+			if len(qw.exps) == 0 {
+				qw.weight = e.idfUnknown
+			}
 		}
 	}
-	best := map[int32]clearance.Match{}
-	for id, n := range hits {
-		nr := e.names[id]
-		score := 2 * float64(n) / float64(len(qt)+len(nr.tokens))
-		if score < q.Threshold {
-			continue
-		}
-		ent := &ix.entities[nr.entity]
-		if !listAllowed(q.Lists, ent.List) {
-			continue
-		}
-		if m, ok := best[nr.entity]; ok && m.Score >= score {
-			continue
-		}
-		best[nr.entity] = clearance.Match{Entity: ent, EntityID: ent.ID, List: ent.List, Name: ent.Name, MatchedName: nr.text, Alias: nr.alias, Score: score}
+	sc := e.scratch.Get().(*searchScratch)
+	defer e.scratch.Put(sc)
+	sc.stamp++
+	if sc.stamp == 0 {
+		clear(sc.seen)
+		sc.stamp = 1
 	}
-	out := make([]clearance.Match, 0, len(best))
-	for _, m := range best {
-		out = append(out, m)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	sc.cands = sc.cands[:0]
+	queue := func(p []int32) {
+		for _, n := range p {
+			if sc.seen[n] != sc.stamp {
+				sc.seen[n] = sc.stamp
+				sc.cands = append(sc.cands, n)
+			}
 		}
-		return out[i].EntityID < out[j].EntityID
+	}
+	// Only the query's heaviest words generate candidates: a name that
+	// shares none of them cannot cover enough of the query to reach the
+	// threshold (a conservative bound, see generatingWords).
+	for _, i := range generatingWords(qws, q.Threshold) {
+		for _, x := range qws[i].exps {
+			queue(e.postings[x.word])
+		}
+		queue(e.joined[qws[i].text])
+		if i+1 < len(qws) {
+			if id, ok := e.vocab[qws[i].text+qws[i+1].text]; ok {
+				queue(e.postings[id])
+			}
+		}
+		if i > 0 {
+			if id, ok := e.vocab[qws[i-1].text+qws[i].text]; ok {
+				queue(e.postings[id])
+			}
+		}
+	}
+	type hit struct {
+		m    clearance.Match
+		name int32
+	}
+	best := map[int32]int{} // entity → index in hits
+	var hits []hit
+	var scr scorer
+	for _, nid := range sc.cands {
+		n := &e.names[nid]
+		ent := &ix.entities[n.entity]
+		if !listAllowed(q.Lists, ent.List) || !ent.ListedAsOf(q.AsOf) {
+			continue
+		}
+		total := scr.score(e, qws, qa, n, ent, q).total
+		if total < q.Threshold {
+			continue
+		}
+		k, ok := best[n.entity]
+		if !ok {
+			best[n.entity] = len(hits)
+			hits = append(hits, hit{e.toMatch(ent, n, total), nid})
+			continue
+		}
+		// Keep the entity's best name; on a tie prefer the primary name.
+		if old := hits[k].m; total > old.Score || (total == old.Score && old.Alias && !n.alias) {
+			hits[k] = hit{e.toMatch(ent, n, total), nid}
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].m.Score != hits[j].m.Score {
+			return hits[i].m.Score > hits[j].m.Score
+		}
+		return hits[i].m.EntityID < hits[j].m.EntityID
 	})
-	if q.Limit > 0 && len(out) > q.Limit {
-		out = out[:q.Limit]
+	if q.Limit > 0 && len(hits) > q.Limit {
+		hits = hits[:q.Limit]
+	}
+	out := make([]clearance.Match, len(hits))
+	for i, h := range hits {
+		out[i] = h.m
+		if q.Explain {
+			n := &e.names[h.name]
+			r := scr.score(e, qws, qa, n, h.m.Entity, q)
+			out[i].Explanation = scr.explain(e, qws, qa, n, r)
+		}
+	}
+	return out
+}
+
+func (e *engine) toMatch(ent *clearance.Entity, n *indexedName, score float64) clearance.Match {
+	return clearance.Match{Entity: ent, EntityID: ent.ID, List: ent.List, Name: ent.Name,
+		MatchedName: n.listed, Alias: n.alias, Score: score}
+}
+
+// generatingWords returns the indexes of the query words whose postings
+// must be read. Sorted by weight, a suffix of light words whose total weight
+// is too small for a name matching only them to reach the threshold is left
+// out: such names are still scored if a heavier word finds them.
+func generatingWords(qws []queryWord, threshold float64) []int {
+	idx := make([]int, len(qws))
+	for i := range idx {
+		idx[i] = i
+	}
+	eff := func(i int) float64 {
+		w := qws[i].weight
+		if qws[i].location {
+			w *= locationFactor
+		}
+		return w
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return eff(idx[a]) > eff(idx[b]) })
+	total := 0.0
+	for i := range qws {
+		total += eff(i)
+	}
+	// A name matching query weight M of total W scores at most
+	// M / (M + extraQueryWeight*(W-M)). Requiring that to reach a bound
+	// below the threshold (typo and weight differences make the real score
+	// lower than this ceiling, never higher, except through weight
+	// differences, hence the margin) gives the least M.
+	t := max(threshold-0.2, 0.05)
+	need := total * t * extraQueryWeight / (1 - t + t*extraQueryWeight)
+	rest := total
+	var out []int
+	for _, i := range idx {
+		if rest < need {
+			break
+		}
+		out = append(out, i)
+		rest -= eff(i)
 	}
 	return out
 }
@@ -91,10 +435,5 @@ func listAllowed(lists []clearance.ListCode, l clearance.ListCode) bool {
 	if len(lists) == 0 {
 		return true
 	}
-	for _, x := range lists {
-		if x == l {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(lists, l)
 }

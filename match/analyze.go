@@ -1,0 +1,81 @@
+package match
+
+import (
+	"strings"
+
+	clearance "github.com/clearance-oss/clearance"
+)
+
+// Reasons a word does not count as name content, as shown in explanations.
+const (
+	reasonLegalForm = "legal form"
+	reasonStopWord  = "stop word"
+)
+
+// analyzedName is a name split into its content words (canonical forms, in
+// order) and the words that were set aside.
+type analyzedName struct {
+	words   []string                 // content words, canonical
+	ignored []clearance.IgnoredToken // legal forms and stop words
+	legal   []string                 // legal-form classes present (llc, coltd, jsc, …)
+}
+
+// analyze classifies the normalised words of a name: legal forms (several
+// words may form one, "limited liability company" or "youxian gongsi"),
+// stop words, and content words, which it maps to canonical forms
+// ("intl" → international, "technologies" → technology). For a person's
+// name nothing is a legal form. If nothing but legal forms and stop words
+// remain, they are kept as content: "AO" alone is a name, not a form.
+func analyze(words []string, person bool) analyzedName {
+	var a analyzedName
+	for i := 0; i < len(words); {
+		if !person {
+			if n, class := legalFormAt(words, i); n > 0 {
+				form := strings.Join(words[i:i+n], " ")
+				a.ignored = append(a.ignored, clearance.IgnoredToken{Token: form, Reason: reasonLegalForm + " (" + class + ")"})
+				a.legal = append(a.legal, class)
+				i += n
+				continue
+			}
+		}
+		w := words[i]
+		if tab.stopWords[w] {
+			a.ignored = append(a.ignored, clearance.IgnoredToken{Token: w, Reason: reasonStopWord})
+			i++
+			continue
+		}
+		if c, ok := tab.canonical[w]; ok {
+			w = c
+		}
+		a.words = append(a.words, w)
+		i++
+	}
+	if len(a.words) == 0 && len(words) > 0 {
+		// Only forms and stop words: they are the name.
+		a.ignored, a.legal = nil, nil
+		for _, w := range words {
+			if c, ok := tab.canonical[w]; ok {
+				w = c
+			}
+			a.words = append(a.words, w)
+		}
+	}
+	return a
+}
+
+// legalFormAt returns the length in words and the class of the longest legal
+// form starting at words[i], or 0.
+func legalFormAt(words []string, i int) (int, string) {
+	for n := min(tab.legalFormMaxLen, len(words)-i); n >= 1; n-- {
+		var key string
+		if n == 1 {
+			key = words[i]
+		} else {
+			key = strings.Join(words[i:i+n], " ")
+		}
+		if class, ok := tab.legalForms[key]; ok {
+			return n, class
+		}
+	}
+	return 0, ""
+}

@@ -1,0 +1,250 @@
+package match
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mozillazg/go-pinyin"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize turns a name in any script into lowercase ASCII words separated
+// by single spaces: Unicode NFKC, case folding, diacritics stripped,
+// Cyrillic, Greek, Arabic, Hebrew, Han (pinyin, with common company words in
+// English), Hangul and kana transliterated, punctuation turned into spaces,
+// digits kept. Apostrophes are dropped without a space ("Xi'an" → "xian")
+// and "&" becomes "and". Letters of scripts without a table are kept as they
+// are, so a query in such a script can still equal a listed name in it.
+func Normalize(s string) string {
+	return strings.Join(normalizeWords(s), " ")
+}
+
+var pinyinArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Style = pinyin.Normal
+	return a
+}()
+
+// normalizeWords is Normalize returning the words.
+func normalizeWords(s string) []string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		r := unicode.ToLower(rs[i])
+		switch {
+		case r < utf8.RuneSelf:
+			switch {
+			case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+				b.WriteRune(r)
+			case r == '\'' || r == '`':
+				// dropped: "Xi'an", "O'Brien", "Int'l"
+			case r == '&':
+				b.WriteString(" and ")
+			default:
+				b.WriteByte(' ')
+			}
+			i++
+		case unicode.Is(unicode.Han, r):
+			j := i
+			for j < len(rs) && unicode.Is(unicode.Han, rs[j]) {
+				j++
+			}
+			writeHan(&b, rs[i:j])
+			i = j
+		case isHangulSyllable(r):
+			j := i
+			for j < len(rs) && isHangulSyllable(rs[j]) {
+				j++
+			}
+			writeHangul(&b, rs[i:j])
+			i = j
+		case isKana(r):
+			j := i
+			for j < len(rs) && isKana(rs[j]) {
+				j++
+			}
+			writeKana(&b, rs[i:j])
+			i = j
+		default:
+			i += writeScript(&b, rs, i)
+		}
+	}
+	return strings.Fields(b.String())
+}
+
+// atWordStart reports whether the builder is at the start of a word.
+func atWordStart(b *strings.Builder) bool {
+	s := b.String()
+	return len(s) == 0 || s[len(s)-1] == ' '
+}
+
+// writeScript transliterates the rune at rs[i] (or a two-rune sequence
+// starting there) through the script tables and returns how many runes it
+// consumed.
+func writeScript(b *strings.Builder, rs []rune, i int) int {
+	r := unicode.ToLower(rs[i])
+	if i+1 < len(rs) {
+		pair := string([]rune{r, unicode.ToLower(rs[i+1])})
+		if v, ok := tab.script[pair]; ok {
+			b.WriteString(v)
+			return 2
+		}
+	}
+	key := string(r)
+	if v, ok := tab.scriptInitial[key]; ok && atWordStart(b) {
+		b.WriteString(v)
+		return 1
+	}
+	if v, ok := tab.script[key]; ok {
+		b.WriteString(v)
+		return 1
+	}
+	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r) {
+		return 1 // a combining mark with no table entry (stress, vowel sign): drop
+	}
+	// Latin letters with diacritics: decompose and keep the base letters.
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		d := norm.NFD.String(key)
+		wrote := false
+		for _, c := range d {
+			if unicode.Is(unicode.Mn, c) {
+				continue
+			}
+			c = unicode.ToLower(c)
+			if c < utf8.RuneSelf {
+				if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+					b.WriteRune(c)
+					wrote = true
+				}
+				continue
+			}
+			if v, ok := tab.script[string(c)]; ok {
+				b.WriteString(v)
+			} else if unicode.IsDigit(c) {
+				b.WriteRune('0' + rune(unicodeDigit(c)))
+			} else {
+				b.WriteRune(c) // a script we have no table for: keep it
+			}
+			wrote = true
+		}
+		if !wrote {
+			b.WriteByte(' ')
+		}
+		return 1
+	}
+	b.WriteByte(' ') // punctuation, symbols, spaces of every kind
+	return 1
+}
+
+// unicodeDigit returns the value of a decimal digit in any script.
+func unicodeDigit(r rune) int {
+	// Decimal digit blocks are contiguous runs of ten starting at a zero.
+	for z := r; z > r-10; z-- {
+		if !unicode.IsDigit(z) {
+			return int(r - z - 1)
+		}
+	}
+	return 0
+}
+
+// writeHan writes a run of Chinese characters: the longest known word from
+// han_terms.tsv in English, otherwise each character's pinyin syllable as
+// its own word. Adjacent syllables are joined again by the index's joined
+// tokens, so "华为" (hua wei) still finds "Huawei".
+func writeHan(b *strings.Builder, rs []rune) {
+	b.WriteByte(' ')
+	for i := 0; i < len(rs); {
+		matched := false
+		for n := min(tab.hanTermMaxLen, len(rs)-i); n >= 2; n-- {
+			if v, ok := tab.hanTerms[string(rs[i:i+n])]; ok {
+				b.WriteString(v)
+				b.WriteByte(' ')
+				i += n
+				matched = true
+				break
+			}
+		}
+		if matched {
+			continue
+		}
+		if py := pinyin.LazyPinyin(string(rs[i]), pinyinArgs); len(py) > 0 {
+			b.WriteString(py[0])
+		}
+		b.WriteByte(' ')
+		i++
+	}
+}
+
+const (
+	hangulBase  = 0xAC00
+	hangulCount = 11172
+)
+
+func isHangulSyllable(r rune) bool { return r >= hangulBase && r < hangulBase+hangulCount }
+
+// writeHangul romanises Hangul syllables (Revised Romanization), one word per
+// syllable, with the conventional spelling of a surname in first position.
+func writeHangul(b *strings.Builder, rs []rune) {
+	b.WriteByte(' ')
+	for i, r := range rs {
+		if v, ok := tab.koreanSurnames[r]; ok && i == 0 && len(rs) >= 2 {
+			b.WriteString(v)
+		} else {
+			s := int(r - hangulBase)
+			b.WriteString(tab.hangulL[s/(21*28)])
+			b.WriteString(tab.hangulV[s%(21*28)/28])
+			b.WriteString(tab.hangulT[s%28])
+		}
+		b.WriteByte(' ')
+	}
+}
+
+func isKana(r rune) bool {
+	return r >= 0x3041 && r <= 0x3096 || r >= 0x30A1 && r <= 0x30FA || r == 0x30FC
+}
+
+// toHiragana maps katakana onto hiragana, which the kana table covers.
+func toHiragana(r rune) rune {
+	if r >= 0x30A1 && r <= 0x30F6 {
+		return r - 0x60
+	}
+	return r
+}
+
+// writeKana romanises a run of kana as one word (Hepburn): small tsu doubles
+// the next consonant; the long-vowel mark is dropped, as most romanised
+// names do ("プーチン" → "puchin").
+func writeKana(b *strings.Builder, rs []rune) {
+	double := false
+	for i := 0; i < len(rs); {
+		r := toHiragana(rs[i])
+		if r == 'ー' {
+			i++
+			continue
+		}
+		if r == 'っ' {
+			double = true
+			i++
+			continue
+		}
+		var v string
+		n := 1
+		if i+1 < len(rs) {
+			if w, ok := tab.script[string([]rune{r, toHiragana(rs[i+1])})]; ok {
+				v, n = w, 2
+			}
+		}
+		if n == 1 {
+			v = tab.script[string(r)]
+		}
+		if double && v != "" {
+			b.WriteByte(v[0])
+		}
+		double = false
+		b.WriteString(v)
+		i += n
+	}
+}

@@ -1,0 +1,80 @@
+package match
+
+import "strings"
+
+// phoneticKey reduces a normalised word to a consonant skeleton that is the
+// same across the usual romanisations of one name: Yevgeniy / Evgeny /
+// Evgenii, Mohammad / Muhammad / Mohamed (and Arabic-script "محمد" → mhmd),
+// Khalil / Halil, Abdul + "Abd al". Rules, in order:
+//
+//   - digraphs that spell one sound become one letter (sch, sh → s; tch,
+//     ch → c; kh → h; zh, dzh, dj → j; ph → f; th → t; gh → g; ck, q → k;
+//     ts, tz → c; x → ks; w → v);
+//   - vowels (a e i o u y) and v are dropped, except that a word starting with
+//     a vowel keeps the marker "a" (v and w are semi-vowels across scripts:
+//     Hebrew and Arabic vav, Cyrillic в, so Vladimir and "vldymyr" agree);
+//   - doubled letters collapse.
+//
+// The key is a retrieval key and a similarity floor, never a match on its
+// own: the scorer combines it with the spelling distance (see similarity).
+func phoneticKey(w string) string {
+	if w == "" {
+		return ""
+	}
+	var b []byte
+	s := w
+	for i := 0; i < len(s); {
+		rest := s[i:]
+		var out byte
+		n := 1
+		switch {
+		case strings.HasPrefix(rest, "tsch"):
+			out, n = 'c', 4
+		case strings.HasPrefix(rest, "dzh"):
+			out, n = 'j', 3
+		case strings.HasPrefix(rest, "sch"):
+			out, n = 's', 3
+		case strings.HasPrefix(rest, "tch"):
+			out, n = 'c', 3
+		case strings.HasPrefix(rest, "sh"), strings.HasPrefix(rest, "sz"):
+			out, n = 's', 2
+		case strings.HasPrefix(rest, "ch"), strings.HasPrefix(rest, "cz"):
+			out, n = 'c', 2
+		case strings.HasPrefix(rest, "kh"):
+			out, n = 'h', 2
+		case strings.HasPrefix(rest, "zh"), strings.HasPrefix(rest, "dj"):
+			out, n = 'j', 2
+		case strings.HasPrefix(rest, "ph"):
+			out, n = 'f', 2
+		case strings.HasPrefix(rest, "th"):
+			out, n = 't', 2
+		case strings.HasPrefix(rest, "dh"):
+			out, n = 'd', 2
+		case strings.HasPrefix(rest, "gh"):
+			out, n = 'g', 2
+		case strings.HasPrefix(rest, "ck"):
+			out, n = 'k', 2
+		case strings.HasPrefix(rest, "ts"), strings.HasPrefix(rest, "tz"):
+			out, n = 'c', 2
+		default:
+			switch c := rest[0]; c {
+			case 'q':
+				out = 'k'
+			case 'x':
+				b = append(b, 'k')
+				out = 's'
+			case 'a', 'e', 'i', 'o', 'u', 'y', 'v', 'w':
+				if i == 0 {
+					out = 'a'
+				}
+			default:
+				out = c
+			}
+		}
+		if out != 0 && (len(b) == 0 || b[len(b)-1] != out) {
+			b = append(b, out)
+		}
+		i += n
+	}
+	return string(b)
+}

@@ -1,0 +1,289 @@
+package match
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	clearance "github.com/clearance-oss/clearance"
+)
+
+// The score of a query against one listed name is a sum of named parts:
+//
+//	name score = Σ over aligned pairs  sim(pair) · w(pair) / D
+//	D          = Σ w(pair) + extraQueryWeight · Σ w(unpaired query word)
+//	                       + extraListedWeight · Σ w(unpaired listed word)
+//	score      = name score + Σ adjustments (type, country, legal form), in 0..1
+//
+// where w is a word's rarity weight (IDF over the listed entities), place
+// names without a partner count locationFactor of it, and legal forms and
+// stop words are set aside before alignment. A listed name equal to the
+// query after normalisation scores exactly 1. Both sides must be mostly
+// covered: a one-word alias "PATRICIA" against "Patricia Park" leaves the
+// rare "park" unpaired on the query side and stays low, while "Hikvision"
+// against "Hangzhou Hikvision Digital Technology" leaves only common listed
+// words unpaired, which weigh a quarter.
+
+// Evidence adjustments. They move a score a little and never hide an exact
+// name match (negative ones are not applied to a name score of 1).
+const (
+	typeMismatchDelta     = -0.10 // a person query against a listed company, or the reverse
+	inferredTypeDelta     = -0.05 // the same when the listed type was inferred, not stated
+	countryMismatchDelta  = -0.05
+	countryAgreesDelta    = 0.02
+	legalFormMismatchDelt = -0.02
+)
+
+// pair is one alignment: query word(s) q0[,q1] with listed word(s) n0[,n1]
+// (the second index is -1 unless words were joined).
+type pair struct {
+	q0, q1, n0, n1 int
+	sim, w         float64
+	kind           string
+}
+
+// scoreResult is the score of one query against one listed name.
+type scoreResult struct {
+	total, name, den float64
+	adjust           []clearance.Adjustment
+}
+
+// scorer holds reusable buffers for scoring candidates one after another.
+type scorer struct {
+	pairs  []pair
+	chosen []pair
+	usedQ  []bool
+	usedN  []bool
+}
+
+// score aligns the query words with the listed name's words one to one,
+// greedily by similarity then weight, and combines the coverage of both.
+func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedName, ent *clearance.Entity, q Query) scoreResult {
+	s.pairs = s.pairs[:0]
+	for i := range qws {
+		qw := &qws[i]
+		for j, id := range n.words {
+			wi := &e.words[id]
+			sim, kind := 0.0, ""
+			for _, x := range qw.exps {
+				if x.word == id {
+					sim, kind = x.sim, x.kind
+					break
+				}
+			}
+			if sim == 0 && ((len(qw.text) == 1 && len(wi.text) > 1 && wi.text[0] == qw.text[0]) ||
+				(len(wi.text) == 1 && len(qw.text) > 1 && qw.text[0] == wi.text[0])) {
+				sim, kind = initialSimilarity, kindInitial
+			}
+			if sim > 0 {
+				s.pairs = append(s.pairs, pair{i, -1, j, -1, sim, wi.idf, kind})
+			}
+			// Listed words written apart that the query writes together:
+			// "hik vision" for "hikvision".
+			if j+1 < len(n.words) {
+				a, b := wi.text, e.words[n.words[j+1]].text
+				if len(a)+len(b) == len(qw.text) && strings.HasPrefix(qw.text, a) && strings.HasSuffix(qw.text, b) {
+					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, 1, wi.idf + e.words[n.words[j+1]].idf, kindJoined})
+				}
+			}
+			// Query words written apart that the list writes together.
+			if i+1 < len(qws) {
+				a, b := qw.text, qws[i+1].text
+				if len(a)+len(b) == len(wi.text) && strings.HasPrefix(wi.text, a) && strings.HasSuffix(wi.text, b) {
+					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, 1, wi.idf, kindJoined})
+				}
+			}
+		}
+	}
+	slices.SortFunc(s.pairs, func(a, b pair) int {
+		switch {
+		case a.sim != b.sim:
+			if a.sim > b.sim {
+				return -1
+			}
+			return 1
+		case a.w != b.w:
+			if a.w > b.w {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	s.usedQ = resetBools(s.usedQ, len(qws))
+	s.usedN = resetBools(s.usedN, len(n.words))
+	s.chosen = s.chosen[:0]
+	num, den := 0.0, 0.0
+	for _, p := range s.pairs {
+		if s.usedQ[p.q0] || (p.q1 >= 0 && s.usedQ[p.q1]) || s.usedN[p.n0] || (p.n1 >= 0 && s.usedN[p.n1]) {
+			continue
+		}
+		s.usedQ[p.q0], s.usedN[p.n0] = true, true
+		if p.q1 >= 0 {
+			s.usedQ[p.q1] = true
+		}
+		if p.n1 >= 0 {
+			s.usedN[p.n1] = true
+		}
+		s.chosen = append(s.chosen, p)
+		num += p.sim * p.w
+		den += p.w
+	}
+	for i := range qws {
+		if !s.usedQ[i] {
+			den += unpairedQueryWeight(&qws[i])
+		}
+	}
+	for j, id := range n.words {
+		if !s.usedN[j] {
+			den += unpairedListedWeight(&e.words[id])
+		}
+	}
+	r := scoreResult{den: den}
+	if den > 0 {
+		r.name = num / den
+	}
+	if r.name > 0.99999 {
+		r.name = 1
+	}
+	r.adjust = adjustments(qa, n, ent, q, r.name)
+	r.total = r.name
+	for _, a := range r.adjust {
+		r.total += a.Delta
+	}
+	r.total = min(max(r.total, 0), 1)
+	return r
+}
+
+func resetBools(b []bool, n int) []bool {
+	if cap(b) < n {
+		return make([]bool, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
+}
+
+func unpairedQueryWeight(qw *queryWord) float64 {
+	w := qw.weight * extraQueryWeight
+	if qw.location {
+		w *= locationFactor
+	}
+	return w
+}
+
+func unpairedListedWeight(w *wordInfo) float64 {
+	x := w.idf * extraListedWeight
+	if w.location {
+		x *= locationFactor
+	}
+	return x
+}
+
+// adjustments weighs the evidence besides the name: entity type, country,
+// legal form. None applies a penalty to an exact name match.
+func adjustments(qa analyzedName, n *indexedName, ent *clearance.Entity, q Query, name float64) []clearance.Adjustment {
+	var out []clearance.Adjustment
+	add := func(a clearance.Adjustment) {
+		if a.Delta < 0 && name >= 1 {
+			a.Reason += " (not applied: the name matches exactly)"
+			a.Delta = 0
+		}
+		out = append(out, a)
+	}
+	if known(q.Type) && known(ent.Type) && q.Type != ent.Type {
+		d := typeMismatchDelta
+		if ent.TypeInferred {
+			d = inferredTypeDelta
+		}
+		add(clearance.Adjustment{Feature: "type", Delta: d,
+			Reason: fmt.Sprintf("query is a %s, the listed entry a %s", q.Type, ent.Type)})
+	}
+	if q.Country != "" && len(ent.Countries) > 0 {
+		if slices.ContainsFunc(ent.Countries, func(c string) bool { return strings.EqualFold(c, q.Country) }) {
+			add(clearance.Adjustment{Feature: "country", Delta: countryAgreesDelta,
+				Reason: fmt.Sprintf("country %s is among the entry's countries", strings.ToUpper(q.Country))})
+		} else {
+			add(clearance.Adjustment{Feature: "country", Delta: countryMismatchDelta,
+				Reason: fmt.Sprintf("country %s is not among the entry's countries (%s)", strings.ToUpper(q.Country), strings.Join(ent.Countries, ", "))})
+		}
+	}
+	if len(qa.legal) > 0 && len(n.legal) > 0 && !slices.ContainsFunc(qa.legal, func(c string) bool { return slices.Contains(n.legal, c) }) {
+		add(clearance.Adjustment{Feature: "legal_form", Delta: legalFormMismatchDelt,
+			Reason: fmt.Sprintf("legal forms differ (%s vs %s)", strings.Join(qa.legal, ", "), strings.Join(n.legal, ", "))})
+	}
+	return out
+}
+
+func known(t clearance.EntityType) bool { return t != "" && t != clearance.Unknown }
+
+// explain turns the last scoring of n into an Explanation: every query word
+// with its partner (or none), every listed word without one, what was set
+// aside, the adjustments, and a one-line summary. The contributions and
+// adjustments add up to the score.
+func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexedName, r scoreResult) *clearance.Explanation {
+	listedWords := make([]string, len(n.words))
+	for j, id := range n.words {
+		listedWords[j] = e.words[id].text
+	}
+	qtext := make([]string, len(qws))
+	for i := range qws {
+		qtext[i] = qws[i].text
+	}
+	x := &clearance.Explanation{
+		Query:     strings.Join(qtext, " "),
+		Listed:    strings.Join(listedWords, " "),
+		Ignored:   append([]clearance.IgnoredToken(nil), qa.ignored...),
+		Adjust:    r.adjust,
+		NameScore: r.name,
+	}
+	byQuery := map[int]pair{}
+	pairedN := make([]bool, len(n.words))
+	for _, p := range s.chosen {
+		byQuery[p.q0] = p
+		pairedN[p.n0] = true
+		if p.n1 >= 0 {
+			pairedN[p.n1] = true
+		}
+	}
+	matched := 0
+	for i := 0; i < len(qws); i++ {
+		p, ok := byQuery[i]
+		if !ok {
+			x.Alignments = append(x.Alignments, clearance.TokenAlignment{Query: qws[i].text, Kind: kindNone,
+				Weight: unpairedQueryWeight(&qws[i])})
+			continue
+		}
+		qt, lt := qws[p.q0].text, listedWords[p.n0]
+		if p.q1 >= 0 {
+			qt += " " + qws[p.q1].text
+			i = p.q1
+		}
+		if p.n1 >= 0 {
+			lt += " " + listedWords[p.n1]
+		}
+		matched++
+		x.Alignments = append(x.Alignments, clearance.TokenAlignment{Query: qt, Listed: lt, Kind: p.kind,
+			Similarity: p.sim, Weight: p.w, Contribution: p.sim * p.w / r.den})
+	}
+	missing := 0
+	for j, id := range n.words {
+		if !pairedN[j] {
+			missing++
+			x.Alignments = append(x.Alignments, clearance.TokenAlignment{Listed: listedWords[j], Kind: kindNone,
+				Weight: unpairedListedWeight(&e.words[id])})
+		}
+	}
+	for _, ig := range analyze(normalizeWords(n.listed), n.person).ignored {
+		ig.Reason += " (listed name)"
+		x.Ignored = append(x.Ignored, ig)
+	}
+	total := r.name
+	for _, a := range r.adjust {
+		total += a.Delta
+	}
+	total = min(max(total, 0), 1)
+	x.Summary = fmt.Sprintf("%d of %d query words matched %q; %d listed words unmatched; name score %.2f, score %.2f",
+		matched, len(x.Alignments)-missing, n.listed, missing, r.name, total)
+	return x
+}

@@ -1,0 +1,222 @@
+package match
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The matcher's language knowledge lives in data files, not Go literals, so
+// that a reviewer can read and extend it and a test can check it.
+//
+//go:embed data/*.tsv
+var dataFS embed.FS
+
+// tables holds every parsed data table.
+type tables struct {
+	// script maps one rune (or, for Greek and kana, a two-rune sequence)
+	// to Latin text. initial is used at the start of a word where a script
+	// writes a consonant there and a vowel elsewhere (Arabic, Hebrew).
+	script        map[string]string
+	scriptInitial map[string]string
+
+	hangulL, hangulV, hangulT []string
+	koreanSurnames            map[rune]string
+	hanTerms                  map[string]string // Han word → English words
+	hanTermMaxLen             int               // in runes
+
+	legalForms      map[string]string // normalised form (may be several words) → class
+	legalFormMaxLen int               // in words
+	stopWords       map[string]bool
+	canonical       map[string]string // abbreviation or inflection → canonical word
+	locations       map[string]bool
+}
+
+// tab is the package's parsed data; it is built once at start-up from the
+// embedded files. A malformed embedded file is a programming error caught by
+// TestTables, so loadTables panics with the file and line rather than
+// returning an error every caller would have to handle.
+var tab = mustLoadTables()
+
+func mustLoadTables() *tables {
+	t, err := loadTables()
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// readTSV calls fn for each non-comment, non-blank line of an embedded file,
+// split on tabs. Lines starting with '#' are comments.
+func readTSV(name string, minFields int, fn func(line int, f []string) error) error {
+	b, err := dataFS.ReadFile("data/" + name)
+	if err != nil {
+		return fmt.Errorf("match: data %s: %w", name, err)
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(b)))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) < minFields {
+			return fmt.Errorf("match: data %s: line %d: want %d tab-separated fields, got %d", name, n, minFields, len(f))
+		}
+		if err := fn(n, f); err != nil {
+			return fmt.Errorf("match: data %s: line %d: %w", name, n, err)
+		}
+	}
+	return sc.Err()
+}
+
+func loadTables() (*tables, error) {
+	t := &tables{
+		script:         map[string]string{},
+		scriptInitial:  map[string]string{},
+		koreanSurnames: map[rune]string{},
+		hanTerms:       map[string]string{},
+		legalForms:     map[string]string{},
+		stopWords:      map[string]bool{},
+		canonical:      map[string]string{},
+		locations:      map[string]bool{},
+	}
+	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv"} {
+		err := readTSV(file, 1, func(_ int, f []string) error {
+			key := f[0]
+			if key == "" || utf8.RuneCountInString(key) > 2 {
+				return fmt.Errorf("key %q: want one or two characters", key)
+			}
+			if _, dup := t.script[key]; dup {
+				return fmt.Errorf("key %q listed twice", key)
+			}
+			val := ""
+			if len(f) > 1 {
+				val = f[1]
+			}
+			t.script[key] = val
+			if len(f) > 2 {
+				// Column 2 is the word-initial form, column 3 the medial one.
+				t.scriptInitial[key] = val
+				t.script[key] = f[2]
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	t.hangulL, t.hangulV, t.hangulT = make([]string, 19), make([]string, 21), make([]string, 28)
+	err := readTSV("script_hangul.tsv", 2, func(_ int, f []string) error {
+		i, err := strconv.Atoi(f[1])
+		if err != nil {
+			return fmt.Errorf("index %q: %w", f[1], err)
+		}
+		val := ""
+		if len(f) > 2 {
+			val = f[2]
+		}
+		var part []string
+		switch f[0] {
+		case "L":
+			part = t.hangulL
+		case "V":
+			part = t.hangulV
+		case "T":
+			part = t.hangulT
+		default:
+			return fmt.Errorf("part %q: want L, V or T", f[0])
+		}
+		if i < 0 || i >= len(part) {
+			return fmt.Errorf("index %d out of range for part %s", i, f[0])
+		}
+		part[i] = val
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("korean_surnames.tsv", 2, func(_ int, f []string) error {
+		r, size := utf8.DecodeRuneInString(f[0])
+		if size != len(f[0]) || !isHangulSyllable(r) {
+			return fmt.Errorf("surname %q: want one Hangul syllable", f[0])
+		}
+		t.koreanSurnames[r] = f[1]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("han_terms.tsv", 2, func(_ int, f []string) error {
+		t.hanTerms[f[0]] = f[1]
+		if n := utf8.RuneCountInString(f[0]); n > t.hanTermMaxLen {
+			t.hanTermMaxLen = n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("legal_forms.tsv", 2, func(_ int, f []string) error {
+		form := f[0]
+		if !isNormalisedPhrase(form) {
+			return fmt.Errorf("form %q is not normalised", form)
+		}
+		if old, dup := t.legalForms[form]; dup && old != f[1] {
+			return fmt.Errorf("form %q has two classes, %q and %q", form, old, f[1])
+		}
+		t.legalForms[form] = f[1]
+		if n := len(strings.Fields(form)); n > t.legalFormMaxLen {
+			t.legalFormMaxLen = n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("stop_words.tsv", 1, func(_ int, f []string) error {
+		t.stopWords[f[0]] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("abbreviations.tsv", 2, func(_ int, f []string) error {
+		if _, dup := t.canonical[f[0]]; dup {
+			return fmt.Errorf("word %q listed twice", f[0])
+		}
+		t.canonical[f[0]] = f[1]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("locations.tsv", 1, func(_ int, f []string) error {
+		t.locations[f[0]] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// isNormalisedPhrase reports whether s is lowercase ASCII letters and digits
+// in words separated by single spaces: the form normalize produces.
+func isNormalisedPhrase(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == ' ') {
+			return false
+		}
+	}
+	return true
+}
