@@ -1,0 +1,384 @@
+package snapshot
+
+import (
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	clearance "github.com/clearance-oss/clearance"
+	"github.com/clearance-oss/clearance/lists"
+	"github.com/clearance-oss/clearance/lists/bisel"
+	"github.com/clearance-oss/clearance/lists/csl"
+)
+
+// ManifestFile is the file in the sources directory that names each input
+// file and its provenance (publisher URL, as-of date, how it is used).
+const ManifestFile = "sources.json"
+
+// sourceSpec is one entry of the sources manifest.
+type sourceSpec struct {
+	Source
+	Path string `json:"path"` // file in the sources directory (may be the published file gzip'd)
+}
+
+// Report says what a build did, for the builder's output and the docs.
+type Report struct {
+	Lines []string
+}
+
+func (r *Report) printf(format string, args ...any) {
+	r.Lines = append(r.Lines, fmt.Sprintf(format, args...))
+}
+
+// String returns the report, one line per fact.
+func (r *Report) String() string { return strings.Join(r.Lines, "\n") + "\n" }
+
+// Build builds a snapshot from the files in dir, which holds ManifestFile
+// and the files it names (the repo's data/sources). BuiltAt is set to
+// builtAt; everything else depends only on the files, so a rebuild from
+// the same files yields the same Version.
+//
+// The trade.gov CSL is the backbone: every one of its entries is kept, with
+// its license requirement and policy verbatim. The other files complete it
+// (the eCFR Entity List parse adds addresses and dated citations to EL
+// entries) or add lists the CSL lacks. See docs/snapshot.md for the rules.
+func Build(dir fs.FS, builtAt time.Time) (*Snapshot, *Report, error) {
+	specs, err := readManifest(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := &builder{dir: dir, report: &Report{}}
+	for _, spec := range specs {
+		step, ok := steps[spec.ID]
+		if !ok {
+			return nil, nil, fmt.Errorf("snapshot: %s: source %q: no build step for this id", ManifestFile, spec.ID)
+		}
+		src := spec.Source
+		if err := b.withFile(spec, &src, step); err != nil {
+			return nil, nil, err
+		}
+		b.sources = append(b.sources, src)
+	}
+	for i := range b.entities {
+		inferType(&b.entities[i])
+	}
+	lists.AssignUniqueIDs(b.entities)
+
+	s := &Snapshot{BuiltAt: builtAt.UTC().Truncate(time.Second), Sources: b.sources, Entities: b.entities}
+	if s.Version, err = ContentVersion(s.Sources, s.Entities); err != nil {
+		return nil, nil, err
+	}
+	if err := s.Check(); err != nil {
+		return nil, nil, err
+	}
+	counts := s.Counts()
+	var parts []string
+	for _, c := range sortedCodes(counts) {
+		parts = append(parts, fmt.Sprintf("%s %d", c, counts[c]))
+	}
+	b.report.printf("snapshot %s: %d entities (%s)", s.Version, len(s.Entities), strings.Join(parts, ", "))
+	return s, b.report, nil
+}
+
+// builder carries the state of one build.
+type builder struct {
+	dir      fs.FS
+	report   *Report
+	sources  []Source
+	entities []clearance.Entity
+}
+
+// step reads one source file into the builder, filling src.Count.
+type step func(b *builder, r io.Reader, src *Source) error
+
+// steps maps a manifest source id to the code that reads and merges it.
+var steps = map[string]step{
+	"csl":             (*builder).addCSL,
+	"bis-entity-list": (*builder).enrichEntityList,
+}
+
+// readManifest loads the sources manifest.
+func readManifest(dir fs.FS) ([]sourceSpec, error) {
+	data, err := fs.ReadFile(dir, ManifestFile)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	var specs []sourceSpec
+	if err := json.Unmarshal(data, &specs); err != nil {
+		return nil, fmt.Errorf("snapshot: %s: %w", ManifestFile, err)
+	}
+	for i, s := range specs {
+		if s.ID == "" || s.Path == "" || s.File == "" || s.AsOf == "" || s.URL == "" {
+			return nil, fmt.Errorf("snapshot: %s: source %d: id, path, file, url and as_of are required", ManifestFile, i)
+		}
+		if _, err := time.Parse("2006-01-02", s.AsOf); err != nil {
+			return nil, fmt.Errorf("snapshot: %s: source %q: field %q: %w", ManifestFile, s.ID, "as_of", err)
+		}
+	}
+	return specs, nil
+}
+
+// withFile opens spec's file (gunzipping a .gz), runs step on it and
+// records the SHA-256 of the uncompressed bytes, which are the bytes the
+// publisher served.
+func (b *builder) withFile(spec sourceSpec, src *Source, run step) error {
+	f, err := b.dir.Open(spec.Path)
+	if err != nil {
+		return fmt.Errorf("snapshot: source %q: %w", spec.ID, err)
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(spec.Path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return fmt.Errorf("snapshot: source %q: %s: %w", spec.ID, spec.Path, err)
+		}
+		r = zr
+	}
+	h := sha256.New()
+	tee := io.TeeReader(r, h)
+	if err := run(b, tee, src); err != nil {
+		return fmt.Errorf("snapshot: source %q: %s: %w", spec.ID, spec.Path, err)
+	}
+	// Readers may stop at the end of the data, before trailing bytes.
+	if _, err := io.Copy(io.Discard, tee); err != nil {
+		return fmt.Errorf("snapshot: source %q: %s: %w", spec.ID, spec.Path, err)
+	}
+	src.SHA256 = hexSum(h)
+	return nil
+}
+
+func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
+
+// addCSL adds every entry of the compact trade.gov CSL. Ids are derived
+// here from the CSL row alone (list, OFAC entity number, first country,
+// name), so enrichment from other files never changes an id.
+func (b *builder) addCSL(r io.Reader, src *Source) error {
+	info, err := csl.ReadCompact(r, func(e clearance.Entity) error {
+		country := ""
+		if len(e.Countries) > 0 {
+			country = e.Countries[0]
+		}
+		e.ID = lists.StableID(e.List, e.SourceID, country, e.Name)
+		b.entities = append(b.entities, e)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	src.Count = info.Entries
+	b.report.printf("csl: %d entries (trade.gov file generated %s)", info.Entries, info.SourceGeneratedAt)
+	return nil
+}
+
+// enrichEntityList completes the CSL's Entity List rows with the eCFR
+// Supplement No. 4 parse: street addresses, dated Federal Register
+// citations and the listing date (the earliest dated citation). A CSL row
+// is matched to a parse entry by normalised name and country, else by
+// alias and country; rows that match nothing keep the CSL data alone.
+// Parse entries that match no CSL row are not added: the CSL is the newer
+// file, and an entry it lacks was most likely removed or renamed since.
+func (b *builder) enrichEntityList(r io.Reader, src *Source) error {
+	var parsed []clearance.Entity
+	info, err := bisel.Read(r, func(e clearance.Entity) error { parsed = append(parsed, e); return nil })
+	if err != nil {
+		return err
+	}
+	src.Count = info.Entries
+
+	byName := map[string][]int{}  // normalised name|country -> parse entries
+	byAlias := map[string][]int{} // normalised alias|country -> parse entries
+	anyCountry := map[string][]int{}
+	for i, p := range parsed {
+		names := parseNames(p.Name)
+		for _, c := range p.Countries {
+			for _, n := range names {
+				byName[nameKey(n, c)] = append(byName[nameKey(n, c)], i)
+			}
+			for _, a := range p.Aliases {
+				for _, n := range parseNames(a) {
+					byAlias[nameKey(n, c)] = append(byAlias[nameKey(n, c)], i)
+				}
+			}
+		}
+		for _, n := range names {
+			anyCountry[nameKey(n, "")] = append(anyCountry[nameKey(n, "")], i)
+		}
+	}
+	used := make([]int, len(parsed)) // how many CSL rows each parse entry enriched
+	var rows, byNameN, byAliasN, byNameOnlyN int
+	var unmatched []string
+	for i := range b.entities {
+		e := &b.entities[i]
+		if e.List != clearance.EL {
+			continue
+		}
+		rows++
+		countries := elCountries(e.Countries)
+		cand := candidates(byName, countries, e.Name)
+		how := &byNameN
+		if len(cand) == 0 {
+			how = &byAliasN
+			cand = candidates(byAlias, countries, e.Name)
+			for _, a := range e.Aliases {
+				cand = append(cand, candidates(byName, countries, a)...)
+			}
+		}
+		if len(cand) == 0 {
+			// No country in common (or none given): accept the name alone
+			// when exactly one parse entry bears it.
+			if c := anyCountry[nameKey(e.Name, "")]; len(c) == 1 {
+				how, cand = &byNameOnlyN, c
+			}
+		}
+		if len(cand) == 0 {
+			unmatched = append(unmatched, e.Name)
+			continue
+		}
+		// Several parse entries can share a name and country (one institute
+		// listed under several addresses): pair them one to one, in order.
+		best := cand[0]
+		for _, c := range cand {
+			if used[c] < used[best] {
+				best = c
+			}
+		}
+		used[best]++
+		*how++
+		mergeEntityList(e, &parsed[best])
+	}
+	unused := 0
+	for _, n := range used {
+		if n == 0 {
+			unused++
+		}
+	}
+	b.report.printf("bis-entity-list: %d parse entries (eCFR %s); %d of %d CSL EL rows enriched (%d by name+country, %d by alias+country, %d by unique name), %d not matched; %d parse entries matched no CSL row",
+		info.Entries, info.Extracted, byNameN+byAliasN+byNameOnlyN, rows, byNameN, byAliasN, byNameOnlyN, len(unmatched), unused)
+	sort.Strings(unmatched)
+	for i, n := range unmatched {
+		if i == 10 {
+			b.report.printf("  … and %d more", len(unmatched)-10)
+			break
+		}
+		b.report.printf("  not matched: %s", n)
+	}
+	return nil
+}
+
+// mergeEntityList adds what the eCFR parse p knows to the CSL row e.
+func mergeEntityList(e, p *clearance.Entity) {
+	// The CSL's regional "addresses" (bare region names) stay after the
+	// parse's street addresses.
+	e.Addresses = append(append([]clearance.Address(nil), p.Addresses...), e.Addresses...)
+	for _, c := range p.Countries {
+		if !containsString(e.Countries, c) {
+			e.Countries = append(e.Countries, c)
+		}
+	}
+	have := map[string]bool{lists.NormalizeName(e.Name): true}
+	for _, a := range e.Aliases {
+		have[lists.NormalizeName(a)] = true
+	}
+	for _, a := range p.Aliases {
+		if k := lists.NormalizeName(a); !have[k] {
+			have[k] = true
+			e.Aliases = append(e.Aliases, a)
+		}
+	}
+	// The parse's citations carry dates; the CSL's (often the first page of
+	// the rule rather than of the entry) are kept when they cite another page.
+	cites := append([]clearance.Citation(nil), p.Citations...)
+	for _, c := range e.Citations {
+		if !containsCite(cites, c) {
+			cites = append(cites, c)
+		}
+	}
+	e.Citations = cites
+	// The listing date comes from the parse alone: the CSL's undated cites
+	// of the same rules would otherwise blur it to a year.
+	e.ListedOn = p.ListedOn
+	if e.LicenseRequirement == "" {
+		e.LicenseRequirement = p.LicenseRequirement
+	}
+}
+
+func candidates(index map[string][]int, countries []string, name string) []int {
+	var out []int
+	for _, c := range countries {
+		out = append(out, index[nameKey(name, c)]...)
+	}
+	return out
+}
+
+// elCountries adds China to Hong Kong and Macau: since 85 FR 83765 (2020)
+// the Entity List lists Hong Kong addresses under China, while the CSL
+// still writes HK.
+func elCountries(countries []string) []string {
+	out := countries
+	for _, c := range countries {
+		if (c == "HK" || c == "MO") && !containsString(out, "CN") {
+			out = append(append([]string(nil), out...), "CN")
+		}
+	}
+	return out
+}
+
+// parseNames returns the name as parsed and, when the parse left a
+// trailing "(a.k.a. …" or "(f.k.a., …" in it, the name before that.
+func parseNames(name string) []string {
+	out := []string{name}
+	if i := strings.Index(name, " ("); i > 0 {
+		rest := strings.ToLower(name[i+2:])
+		if strings.HasPrefix(rest, "a.k.a") || strings.HasPrefix(rest, "f.k.a") || strings.HasPrefix(rest, "d.b.a") || !strings.Contains(rest, ")") {
+			out = append(out, strings.TrimSpace(name[:i]))
+		}
+	}
+	return out
+}
+
+func nameKey(name, country string) string { return lists.NormalizeName(name) + "|" + country }
+
+func containsString(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func containsCite(cites []clearance.Citation, c clearance.Citation) bool {
+	for _, x := range cites {
+		if (c.Cite != "" && x.Cite == c.Cite) || x.Text == c.Text {
+			return true
+		}
+	}
+	return false
+}
+
+// inferType fills an Unknown type from the name (lists.InferType). The DPL
+// and the ITAR debarred list name only persons and firms, so there a name
+// without an organization word is a person.
+func inferType(e *clearance.Entity) {
+	if e.Type != clearance.Unknown && e.Type != "" {
+		return
+	}
+	var hints []lists.Hint
+	if e.List == clearance.DPL || e.List == clearance.DTC {
+		hints = append(hints, lists.PeopleUnlessOrganization)
+	}
+	if t := lists.InferType(e.Name, hints...); t != clearance.Unknown {
+		e.Type, e.TypeInferred = t, true
+	} else {
+		e.Type = clearance.Unknown
+	}
+}

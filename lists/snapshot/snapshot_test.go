@@ -1,0 +1,192 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	clearance "github.com/clearance-oss/clearance"
+)
+
+func loadDefault(t testing.TB) *Snapshot {
+	t.Helper()
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// The committed snapshot is exactly what the builder makes from the
+// committed inputs: nobody edits it by hand, and nobody forgets to rebuild.
+func TestCommittedSnapshotIsBuilt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("rebuilds the snapshot (about 2 s)")
+	}
+	built, report, err := Build(os.DirFS("../../data/sources"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + report.String())
+	s := loadDefault(t)
+	if built.Version != s.Version {
+		t.Fatalf("committed snapshot %s, built %s: run `go run ./lists/snapshot/cmd/build` and commit lists/snapshot/data", s.Version, built.Version)
+	}
+	if v, err := ContentVersion(s.Sources, s.Entities); err != nil || v != s.Version {
+		t.Fatalf("committed snapshot content hashes to %s (err %v), claims %s", v, err, s.Version)
+	}
+	manifest, err := os.ReadFile("data/" + ManifestDataFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.MarshalIndent(ManifestOf(built), "", "  ")
+	if !bytes.Equal(bytes.TrimSpace(manifest), want) {
+		t.Errorf("data/%s is not the manifest of the built snapshot: rebuild", ManifestDataFile)
+	}
+}
+
+func TestDefaultCounts(t *testing.T) {
+	s := loadDefault(t)
+	want := map[clearance.ListCode]int{
+		clearance.SDN: 19181, clearance.EL: 3420, clearance.DPL: 1596, clearance.DTC: 787, clearance.SSI: 286,
+		clearance.UVL: 222, clearance.ISN: 161, clearance.PLC: 78, clearance.MEU: 70, clearance.CMIC: 68,
+		clearance.MBS: 51, clearance.CAP: 1,
+	}
+	got := s.Counts()
+	for code, n := range want {
+		if got[code] != n {
+			t.Errorf("%s: %d entities, want %d", code, got[code], n)
+		}
+	}
+	for code, n := range got {
+		if _, ok := want[code]; !ok {
+			t.Errorf("unexpected list %s with %d entities", code, n)
+		}
+	}
+}
+
+func TestDefaultIDsUnique(t *testing.T) {
+	s := loadDefault(t)
+	seen := map[string]bool{}
+	for _, e := range s.Entities {
+		if e.ID == "" || seen[e.ID] {
+			t.Fatalf("id %q empty or repeated (%s %q)", e.ID, e.List, e.Name)
+		}
+		seen[e.ID] = true
+		if !strings.HasPrefix(e.ID, strings.ToLower(string(e.List))+"-") {
+			t.Errorf("id %q does not start with its list %s", e.ID, e.List)
+		}
+	}
+}
+
+func findEntity(s *Snapshot, list clearance.ListCode, name string) *clearance.Entity {
+	for i := range s.Entities {
+		if s.Entities[i].List == list && s.Entities[i].Name == name {
+			return &s.Entities[i]
+		}
+	}
+	return nil
+}
+
+func TestDefaultHikvision(t *testing.T) {
+	s := loadDefault(t)
+	const name = "Hangzhou Hikvision Digital Technology Co., Ltd."
+	el := findEntity(s, clearance.EL, name)
+	if el == nil {
+		t.Fatal("Hikvision not on the EL")
+	}
+	if el.ListedOn != "2019-10-09" {
+		t.Errorf("EL ListedOn = %q, want 2019-10-09 (84 FR 54004)", el.ListedOn)
+	}
+	if el.ListedAsOf("2019-10-08") || !el.ListedAsOf("2019-10-09") {
+		t.Error("Hikvision must be listed from 2019-10-09 on, not before")
+	}
+	if el.LicenseRequirement != "For all items subject to the EAR. (See §744.11 of the EAR)" {
+		t.Errorf("LicenseRequirement = %q", el.LicenseRequirement)
+	}
+	if !strings.HasPrefix(el.LicensePolicy, "Case-by-case review for ECCNs 1A004.c, 1A004.d, 1A995") ||
+		!strings.HasSuffix(el.LicensePolicy, "presumption of denial for all other items subject to the EAR.") {
+		t.Errorf("LicensePolicy = %q", el.LicensePolicy)
+	}
+	if len(el.Addresses) != 3 || el.Addresses[0].Full != "No. 555 Qianmo Road, Binjiang District, Hangzhou 310052, China" {
+		t.Errorf("Addresses = %+v", el.Addresses)
+	}
+	var cites []string
+	for _, c := range el.Citations {
+		cites = append(cites, c.Cite+"@"+c.Date)
+	}
+	if got := strings.Join(cites, " "); got != "84 FR 54004@2019-10-09 85 FR 34505@2020-06-05 85 FR 44161@2020-07-22 84 FR 54002@ 85 FR 44159@" {
+		t.Errorf("citations = %s", got)
+	}
+	if el.Type != clearance.Organization || !el.TypeInferred {
+		t.Errorf("Type = %s (inferred %v), want an inferred organization", el.Type, el.TypeInferred)
+	}
+	if el.ID != "el-cn-"+el.ID[len("el-cn-"):] {
+		t.Errorf("ID = %q", el.ID)
+	}
+	cmic := findEntity(s, clearance.CMIC, name)
+	if cmic == nil {
+		t.Fatal("Hikvision not on the CMIC list")
+	}
+	if cmic.ID != "cmic-30946" || cmic.Type != clearance.Organization || cmic.TypeInferred || cmic.Programs[0] != "CMIC-EO13959" {
+		t.Errorf("CMIC entry = %+v", *cmic)
+	}
+}
+
+func TestDefaultSources(t *testing.T) {
+	s := loadDefault(t)
+	src, ok := s.Source("csl")
+	if !ok || src.Count != 25921 || src.AsOf != "2026-07-31" ||
+		!strings.HasPrefix(src.SHA256, "4cb2be849d976ae3") { // sha256 of the file as published (data/sources/SOURCE.txt)
+		t.Errorf("csl source = %+v", src)
+	}
+	el, ok := s.Source("bis-entity-list")
+	if !ok || el.Count != 3409 || el.AsOf != "2026-07-09" || len(el.SHA256) != 64 {
+		t.Errorf("bis-entity-list source = %+v", el)
+	}
+	var elSummary *ListSummary
+	for _, ls := range s.Lists() {
+		if ls.Code == clearance.EL {
+			elSummary = &ls
+		}
+	}
+	if elSummary == nil || elSummary.Entries != 3420 || elSummary.AsOf != "2026-07-31" ||
+		strings.Join(elSummary.Sources, ",") != "csl,bis-entity-list" {
+		t.Errorf("EL summary = %+v", elSummary)
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	var buf bytes.Buffer
+	dup := &Snapshot{Version: "x", Entities: []clearance.Entity{
+		{ID: "el-a", List: clearance.EL, Name: "A"}, {ID: "el-a", List: clearance.EL, Name: "B"},
+	}}
+	if err := Encode(&buf, dup); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode(&buf); err == nil || !strings.Contains(err.Error(), "share id el-a") {
+		t.Errorf("duplicate ids: err %v", err)
+	}
+	if _, err := Decode(strings.NewReader("not gzip")); err == nil {
+		t.Error("Decode accepted garbage")
+	}
+}
+
+// BenchmarkLoadDefault measures decoding the embedded snapshot, which is
+// what the first call of Default costs at start-up.
+func BenchmarkLoadDefault(b *testing.B) {
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		s, err := Decode(bytes.NewReader(defaultGz))
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(s.Entities)
+	}
+	b.ReportMetric(float64(n), "entities")
+	b.ReportMetric(float64(len(defaultGz)), "embedded-bytes")
+}
