@@ -1,0 +1,252 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// GenesisHash is the PrevHash of the first record of a chain.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// TimeFormat is how audit times are written in the canonical encoding (and
+// in SQLite): fixed width, so strings sort as times do. Microseconds because
+// that is PostgreSQL's timestamp precision.
+const TimeFormat = "2006-01-02T15:04:05.000000Z"
+
+// canonicalVersion starts every canonical encoding, so that a future change
+// of the encoding cannot be confused with this one.
+const canonicalVersion = "clearance-audit-v1\n"
+
+// Canonical returns the byte string a record's Hash is computed over. Every
+// field except Hash is included, in a fixed order, each one length-prefixed
+// so that no two different records encode alike:
+//
+//	"clearance-audit-v1\n"
+//	field  := <decimal byte length> ":" <bytes> "\n"
+//	list   := <decimal count> "#\n" field*
+//	record := seq time actor kind reference list(parties) list(countries)
+//	          snapshot decision origin node request result prev_hash
+//
+// seq is decimal; time is TimeFormat in UTC; request and result are the
+// stored (compacted) JSON bytes, empty when absent. Hash is the lower-case
+// hex SHA-256 of this encoding. docs/store.md repeats this so an auditor can
+// check the chain with any tool.
+func Canonical(r *Record) []byte {
+	var b bytes.Buffer
+	b.WriteString(canonicalVersion)
+	field := func(s string) {
+		b.WriteString(strconv.Itoa(len(s)))
+		b.WriteByte(':')
+		b.WriteString(s)
+		b.WriteByte('\n')
+	}
+	list := func(xs []string) {
+		b.WriteString(strconv.Itoa(len(xs)))
+		b.WriteString("#\n")
+		for _, x := range xs {
+			field(x)
+		}
+	}
+	field(strconv.FormatInt(r.Seq, 10))
+	field(r.Time.UTC().Format(TimeFormat))
+	field(r.Actor)
+	field(string(r.Kind))
+	field(r.Reference)
+	list(r.Parties)
+	list(r.Countries)
+	field(r.Snapshot)
+	field(r.Decision)
+	field(r.Origin)
+	field(r.Node)
+	field(string(r.Request))
+	field(string(r.Result))
+	field(r.PrevHash)
+	return b.Bytes()
+}
+
+// Hash returns the hex SHA-256 of r's canonical encoding.
+func Hash(r *Record) string {
+	sum := sha256.Sum256(Canonical(r))
+	return hex.EncodeToString(sum[:])
+}
+
+// Chain links recs to a chain whose last record has seq headSeq and hash
+// headHash (0 and GenesisHash for an empty chain): it assigns each record
+// its Seq, PrevHash and Hash, in order. Backends call it inside the
+// transaction that holds the chain head, so the chain has one order.
+func Chain(headSeq int64, headHash string, recs []*Record) (newSeq int64, newHash string) {
+	for _, r := range recs {
+		headSeq++
+		r.Seq = headSeq
+		r.PrevHash = headHash
+		r.Hash = Hash(r)
+		headHash = r.Hash
+	}
+	return headSeq, headHash
+}
+
+// PrepareRecord validates r and brings it to the form that is stored and
+// hashed: Time in UTC truncated to microseconds (now when zero), countries
+// upper case, JSON compacted. Invalid input yields an error wrapping
+// ErrInvalid that names the field; nothing about a bad record reaches the
+// database.
+func PrepareRecord(r Record, now time.Time) (Record, error) {
+	if r.Time.IsZero() {
+		r.Time = now
+	}
+	r.Time = r.Time.UTC().Truncate(time.Microsecond)
+	if r.Time.Year() < 1 || r.Time.Year() > 9999 {
+		return r, fmt.Errorf("%w: audit field %q: year %d out of range", ErrInvalid, "time", r.Time.Year())
+	}
+	if r.Kind == "" {
+		return r, fmt.Errorf("%w: audit field %q: empty", ErrInvalid, "kind")
+	}
+	for _, f := range []struct {
+		name string
+		v    string
+	}{{"actor", r.Actor}, {"kind", string(r.Kind)}, {"reference", r.Reference}, {"snapshot", r.Snapshot},
+		{"decision", r.Decision}, {"origin", r.Origin}, {"node", r.Node}} {
+		if err := CheckText(f.name, f.v); err != nil {
+			return r, err
+		}
+	}
+	r.Parties = append([]string(nil), r.Parties...)
+	for i, p := range r.Parties {
+		if err := CheckText(fmt.Sprintf("parties[%d]", i), p); err != nil {
+			return r, err
+		}
+	}
+	cs := make([]string, len(r.Countries))
+	for i, c := range r.Countries {
+		if err := CheckText(fmt.Sprintf("countries[%d]", i), c); err != nil {
+			return r, err
+		}
+		if strings.Contains(c, ",") {
+			return r, fmt.Errorf("%w: audit field %q: %q contains a comma", ErrInvalid, fmt.Sprintf("countries[%d]", i), c)
+		}
+		cs[i] = strings.ToUpper(strings.TrimSpace(c))
+	}
+	r.Countries = cs
+	var err error
+	if r.Request, err = compactJSON("request", r.Request); err != nil {
+		return r, err
+	}
+	if r.Result, err = compactJSON("result", r.Result); err != nil {
+		return r, err
+	}
+	r.Seq, r.PrevHash, r.Hash = 0, "", ""
+	return r, nil
+}
+
+func compactJSON(field string, raw json.RawMessage) (json.RawMessage, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return nil, fmt.Errorf("%w: audit field %q: %v", ErrInvalid, field, err)
+	}
+	if !utf8.Valid(b.Bytes()) {
+		return nil, fmt.Errorf("%w: audit field %q: invalid UTF-8", ErrInvalid, field)
+	}
+	return json.RawMessage(b.Bytes()), nil
+}
+
+// CheckText rejects strings no backend can store faithfully: invalid UTF-8
+// and NUL bytes (PostgreSQL text cannot hold NUL, so SQLite must not either,
+// or the two backends would disagree).
+func CheckText(field, s string) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%w: field %q: invalid UTF-8", ErrInvalid, field)
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return fmt.Errorf("%w: field %q: contains a NUL byte", ErrInvalid, field)
+	}
+	return nil
+}
+
+// ChainVerifier checks records one at a time, in the order the database
+// returns them by seq, and remembers the first problem. Backends stream
+// their rows through it so memory does not grow with the trail.
+type ChainVerifier struct {
+	rep      VerifyReport
+	prevHash string
+	broken   bool
+}
+
+// NewChainVerifier starts checking a chain from its first record.
+func NewChainVerifier() *ChainVerifier {
+	return &ChainVerifier{prevHash: GenesisHash}
+}
+
+func (v *ChainVerifier) fail(seq int64, format string, args ...any) bool {
+	v.broken = true
+	v.rep.FirstBad = seq
+	v.rep.Problem = fmt.Sprintf(format, args...)
+	return false
+}
+
+// Add checks the next record. It returns false once the chain is broken;
+// callers may stop reading then.
+func (v *ChainVerifier) Add(r *Record) bool {
+	if v.broken {
+		return false
+	}
+	want := v.rep.HeadSeq + 1
+	v.rep.Records++
+	switch {
+	case r.Seq > want:
+		if want == r.Seq-1 {
+			return v.fail(want, "record %d is missing (deleted): the next stored record is %d", want, r.Seq)
+		}
+		return v.fail(want, "records %d to %d are missing (deleted): the next stored record is %d", want, r.Seq-1, r.Seq)
+	case r.Seq < want:
+		return v.fail(r.Seq, "record %d is out of order after record %d", r.Seq, v.rep.HeadSeq)
+	}
+	if got := Hash(r); got != r.Hash {
+		return v.fail(r.Seq, "record %d was altered: its content hashes to %s, but its stored hash is %s", r.Seq, short(got), short(r.Hash))
+	}
+	if r.PrevHash != v.prevHash {
+		return v.fail(r.Seq, "record %d does not follow record %d: its prev_hash %s is not that record's hash %s (records deleted, inserted or reordered)",
+			r.Seq, r.Seq-1, short(r.PrevHash), short(v.prevHash))
+	}
+	v.prevHash = r.Hash
+	v.rep.HeadSeq = r.Seq
+	v.rep.HeadHash = r.Hash
+	return true
+}
+
+// Finish compares the last record checked with the chain head the
+// database keeps beside the records (updated in the same transaction as
+// every append), which is how deleting the newest records is detected.
+func (v *ChainVerifier) Finish(headSeq int64, headHash string) VerifyReport {
+	if !v.broken {
+		switch {
+		case headSeq > v.rep.HeadSeq:
+			v.fail(v.rep.HeadSeq+1, "records %d to %d are missing (deleted): the chain head says the last record is %d", v.rep.HeadSeq+1, headSeq, headSeq)
+		case headSeq < v.rep.HeadSeq:
+			v.fail(headSeq+1, "record %d is not covered by the chain head (seq %d): written outside Clearance or head rolled back", headSeq+1, headSeq)
+		case headSeq > 0 && headHash != v.rep.HeadHash:
+			v.fail(headSeq, "record %d's hash %s differs from the chain head's %s", headSeq, short(v.rep.HeadHash), short(headHash))
+		}
+	}
+	v.rep.OK = !v.broken
+	if v.rep.HeadHash == "" {
+		v.rep.HeadHash = GenesisHash
+	}
+	return v.rep
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12] + "…"
+	}
+	return h
+}

@@ -1,0 +1,157 @@
+// Package sqlite is the default Clearance store: one SQLite file,
+// <data-dir>/clearance.db, through modernc.org/sqlite, a pure-Go SQLite (no
+// cgo, so `clearance` stays one static binary that cross-compiles).
+//
+// The file runs in WAL mode with synchronous=NORMAL: readers never block the
+// writer, and a commit is one WAL append without an fsync. A committed
+// transaction survives a crash of the process; after a power loss or OS
+// crash the last transactions before the failure may be rolled back (never
+// half-applied, never corrupt). docs/store.md discusses the trade-off; set
+// Options.Synchronous to "FULL" to fsync every commit.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/clearance-oss/clearance/store"
+	"github.com/clearance-oss/clearance/store/internal/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// FileName is the database file inside the data directory.
+const FileName = "clearance.db"
+
+// Options tune a SQLite store. The zero value is the default.
+type Options struct {
+	// Synchronous is the PRAGMA synchronous level: "NORMAL" (default) or "FULL".
+	Synchronous string
+	// BusyTimeout is how long a connection waits for another process's
+	// lock before failing (default 10s).
+	BusyTimeout time.Duration
+	// MaxBatch bounds audit records per group-commit transaction (default 512).
+	MaxBatch int
+}
+
+// Store is a store.Store backed by one SQLite file.
+type Store struct {
+	*sqlstore.DB
+	read, write *sql.DB
+	path        string
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) <dir>/clearance.db and migrates it.
+func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("sqlite: empty data directory")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: data directory: %w", err)
+	}
+	return OpenFile(ctx, filepath.Join(dir, FileName), opts)
+}
+
+// OpenFile opens (creating if needed) the database file at path and migrates it.
+func OpenFile(ctx context.Context, path string, opts Options) (*Store, error) {
+	sync := opts.Synchronous
+	switch sync {
+	case "":
+		sync = "NORMAL"
+	case "NORMAL", "FULL":
+	default:
+		return nil, fmt.Errorf("sqlite: synchronous %q (want NORMAL or FULL)", sync)
+	}
+	busy := opts.BusyTimeout
+	if busy <= 0 {
+		busy = 10 * time.Second
+	}
+	dsn := func(txlock string) string {
+		q := url.Values{}
+		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous("+sync+")")
+		q.Add("_pragma", "foreign_keys(ON)")
+		q.Set("_txlock", txlock)
+		return "file:" + path + "?" + q.Encode()
+	}
+	// One writer connection whose transactions begin IMMEDIATE (take the
+	// write lock up front, so a read-then-write transaction cannot fail
+	// half-way with SQLITE_BUSY); writers in this process queue in
+	// database/sql for it.
+	write, err := sql.Open("sqlite", dsn("immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := sqlstore.Migrate(ctx, goose.DialectSQLite3, write, sub); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", dsn("deferred"))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	db := sqlstore.New(sqlstore.Dialect{
+		Name:              "sqlite",
+		Rebind:            func(q string) string { return q },
+		TimeArg:           func(t time.Time) any { return t.UTC().Format(store.TimeFormat) },
+		LockHeadSQL:       `SELECT seq, hash FROM audit_head WHERE id = 1`,
+		Instr:             "instr",
+		IsUniqueViolation: isUniqueViolation,
+	}, read, write, opts.MaxBatch)
+	return &Store{DB: db, read: read, write: write, path: path}, nil
+}
+
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// SQL returns the writer connection pool, for tests and maintenance tools
+// that must reach below the Store interface (e.g. to simulate tampering).
+func (s *Store) SQL() *sql.DB { return s.write }
+
+// Close waits for pending audit appends and closes the database.
+func (s *Store) Close() error {
+	s.DB.Close()
+	rerr := s.read.Close()
+	werr := s.write.Close()
+	if werr != nil {
+		return fmt.Errorf("sqlite: close: %w", werr)
+	}
+	if rerr != nil {
+		return fmt.Errorf("sqlite: close: %w", rerr)
+	}
+	return nil
+}

@@ -1,0 +1,97 @@
+package sqlite_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/clearance-oss/clearance/store"
+	"github.com/clearance-oss/clearance/store/sqlite"
+	"github.com/clearance-oss/clearance/store/storetest"
+)
+
+func backend() storetest.Backend {
+	return storetest.Backend{
+		NewDatabase: func(t *testing.T) func() store.Store {
+			dir := t.TempDir()
+			return func() store.Store {
+				s, err := sqlite.Open(context.Background(), dir, sqlite.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+		},
+		DropAuditTriggers: []string{
+			`DROP TRIGGER audit_records_no_update`,
+			`DROP TRIGGER audit_records_no_delete`,
+		},
+	}
+}
+
+func TestStore(t *testing.T) { storetest.Run(t, backend()) }
+
+func TestOpenCreatesFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nested", "data")
+	s, err := sqlite.Open(context.Background(), dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if want := filepath.Join(dir, "clearance.db"); s.Path() != want {
+		t.Errorf("path %s, want %s", s.Path(), want)
+	}
+	var mode, sync string
+	if err := s.SQL().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode %q, %v", mode, err)
+	}
+	if err := s.SQL().QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil || sync != "1" { // 1 = NORMAL
+		t.Errorf("synchronous %q, %v", sync, err)
+	}
+	if _, err := sqlite.Open(context.Background(), dir, sqlite.Options{Synchronous: "OFF"}); err == nil {
+		t.Error("synchronous OFF accepted")
+	}
+}
+
+// BenchmarkAppendParallel measures audited appends per second through the
+// group committer, with b.RunParallel goroutines appending a realistic
+// screening record (request and result JSON of a few hundred bytes).
+//
+//	go test ./store/sqlite/ -run '^$' -bench AppendParallel -benchtime 5s -cpu 2 -count 1
+func BenchmarkAppendParallel(b *testing.B) {
+	s, err := sqlite.Open(context.Background(), b.TempDir(), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	req := json.RawMessage(`{"name":"Hangzhou Hikvision Digital Technology","type":"entity","country":"CN","reference":"PO-1"}`)
+	res := json.RawMessage(`{"matches":[{"list":"EL","entity_id":"el-hangzhou-hikvision-digital-technology-co-ltd","name":"Hangzhou Hikvision Digital Technology Co., Ltd.","matched_name":"Hangzhou Hikvision Digital Technology Co., Ltd.","score":0.97},{"list":"CMIC","entity_id":"cmic-hikvision","name":"HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.","matched_name":"HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.","score":0.97}]}`)
+	var n atomic.Int64
+	b.SetParallelism(64) // many concurrent requests, as under HTTP load
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_, err := s.AppendAudit(context.Background(), store.Record{
+				Actor: "key:bench", Kind: store.KindScreen, Reference: "PO-1",
+				Parties: []string{"Hangzhou Hikvision Digital Technology"}, Countries: []string{"CN"},
+				Snapshot: "2026-07-31", Decision: "hit", Origin: "127.0.0.1", Node: "bench",
+				Request: req, Result: res,
+			})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			n.Add(1)
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(n.Load())/time.Since(start).Seconds(), "records/s")
+	rep, err := s.VerifyAudit(context.Background())
+	if err != nil || !rep.OK || rep.Records != n.Load() {
+		b.Fatalf("verify after benchmark: %+v %v", rep, err)
+	}
+}
