@@ -51,9 +51,12 @@ func TestCommittedSnapshotIsBuilt(t *testing.T) {
 func TestDefaultCounts(t *testing.T) {
 	s := loadDefault(t)
 	want := map[clearance.ListCode]int{
-		clearance.SDN: 19181, clearance.EL: 3420, clearance.DPL: 1596, clearance.DTC: 787, clearance.SSI: 286,
+		clearance.SDN: 19181, clearance.EL: 3420, clearance.DTC: 787, clearance.SSI: 286,
 		clearance.UVL: 222, clearance.ISN: 161, clearance.PLC: 78, clearance.MEU: 70, clearance.CMIC: 68,
 		clearance.MBS: 51, clearance.CAP: 1,
+		// The CSL's 1,596 DPL rows plus the one official DPL row without a
+		// CSL partner; the UN list from its own XML.
+		clearance.DPL: 1597, clearance.UN: 1003,
 	}
 	got := s.Counts()
 	for code, n := range want {
@@ -189,4 +192,50 @@ func BenchmarkLoadDefault(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "entities")
 	b.ReportMetric(float64(len(defaultGz)), "embedded-bytes")
+}
+
+// A DPL order: the CSL row (one per party and order, countries only) is
+// completed from the four official rows (one per address).
+func TestDefaultDPLMerge(t *testing.T) {
+	s := loadDefault(t)
+	e := findEntity(s, clearance.DPL, "MANSOUR MOGHTADERI ZADEH")
+	if e == nil {
+		t.Fatal("MANSOUR MOGHTADERI ZADEH not on the DPL")
+	}
+	if e.ListedOn != "2017-08-10" || e.EndDate != "2026-12-14" || e.StandardOrder != "Standard" {
+		t.Errorf("dates/order = %q..%q %q, want 2017-08-10..2026-12-14 Standard", e.ListedOn, e.EndDate, e.StandardOrder)
+	}
+	if len(e.Addresses) != 4 || strings.Join(e.Countries, ",") != "US,CY" {
+		t.Errorf("addresses %d, countries %v; want 4 and US,CY", len(e.Addresses), e.Countries)
+	}
+	if len(e.Citations) != 1 || e.Citations[0].Cite != "82 FR 39105" || e.Citations[0].Date != "2017-08-17" {
+		t.Errorf("citations = %+v", e.Citations)
+	}
+	if e.Type != clearance.Person || e.Remarks != "" {
+		t.Errorf("type %s, remarks %q", e.Type, e.Remarks)
+	}
+	if !e.ListedAsOf("2026-12-14") || e.ListedAsOf("2026-12-15") {
+		t.Error("the order must end after 2026-12-14")
+	}
+	// A CSL DPL row whose party the official file does not name keeps its
+	// CSL data and says so.
+	old := findEntity(s, clearance.DPL, "KATSUTA KEISUKE")
+	if old == nil || !strings.HasPrefix(old.Remarks, "Not in the BIS Denied Persons List file dpl_04142026.csv") || old.EndDate != "" {
+		t.Errorf("KATSUTA KEISUKE = %+v", old)
+	}
+}
+
+func TestDefaultUN(t *testing.T) {
+	s := loadDefault(t)
+	e := findEntity(s, clearance.UN, "BUTEMBO AIRLINES (BAL)")
+	if e == nil {
+		t.Fatal("BUTEMBO AIRLINES not on the UN list")
+	}
+	if e.ID != "un-cde.002" || e.ListedOn != "2007-03-29" || e.Type != clearance.Organization || e.Programs[0] != "DRC" {
+		t.Errorf("UN entry = %+v", *e)
+	}
+	src, ok := s.Source("un-sc")
+	if !ok || src.Count != 1003 || src.AsOf != "2026-02-27" {
+		t.Errorf("un-sc source = %+v", src)
+	}
 }
