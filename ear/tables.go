@@ -57,7 +57,7 @@ func (m ruleMeta) inForce(date string) bool {
 }
 
 type frNotice struct {
-	Volume, First, Last int
+	Volume, First, Last  int
 	Published, Effective string
 	Title                string
 }
