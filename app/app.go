@@ -21,6 +21,7 @@ import (
 	"time"
 
 	clearance "github.com/clearance-oss/clearance"
+	"github.com/clearance-oss/clearance/lists/snapshot"
 	"github.com/clearance-oss/clearance/match"
 	"github.com/clearance-oss/clearance/store"
 )
@@ -243,4 +244,18 @@ func (s *Service) audit(ctx context.Context, a Actor, kind store.Kind, ref strin
 		return AuditRef{}, fmt.Errorf("audit: %w", err)
 	}
 	return AuditRef{Seq: rec.Seq, Hash: rec.Hash}, nil
+}
+
+// SnapshotInfo describes a loaded snapshot for the service: its version,
+// build time and one Source per list with entries.
+func SnapshotInfo(s *snapshot.Snapshot) Snapshot {
+	out := Snapshot{Version: s.Version, Sources: []Source{}}
+	if !s.BuiltAt.IsZero() {
+		out.Built = s.BuiltAt.UTC().Format(time.RFC3339)
+	}
+	for _, l := range s.Lists() {
+		out.Sources = append(out.Sources, Source{List: l.Code, Name: l.Name, Agency: l.Agency, CSLSource: l.CSLSource,
+			Entries: l.Entries, AsOf: l.AsOf, Origin: l.URL})
+	}
+	return out
 }

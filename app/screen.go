@@ -327,3 +327,33 @@ func parseCountry(s string) (string, error) {
 }
 
 func isLetter(b byte) bool { return ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') }
+
+// RecordedSearch is a search performed outside Search (the CSL-compatible
+// API) that must be audited the same way.
+type RecordedSearch struct {
+	Kind      string              // which API: "csl"
+	Name      string              // the name searched ("" when only filters were given)
+	Countries []string            // country filters
+	Reference string              // the client's reference
+	Query     map[string][]string // the parameters as sent (no secrets)
+	Total     int                 // how many records matched
+	Matches   []clearance.Match   // the records returned
+}
+
+// RecordSearch audits a search made by another API (any role).
+func (s *Service) RecordSearch(ctx context.Context, a Actor, rs RecordedSearch) (AuditRef, error) {
+	if err := a.allow(store.RoleViewer); err != nil {
+		return AuditRef{}, err
+	}
+	decision := decisionClear
+	if rs.Total > 0 {
+		decision = decisionHit
+	}
+	var parties []string
+	if rs.Name != "" {
+		parties = []string{rs.Name}
+	}
+	req := map[string]any{"api": rs.Kind, "query": rs.Query}
+	res := map[string]any{"total": rs.Total, "matches": toAuditMatches(rs.Matches)}
+	return s.audit(ctx, a, store.KindSearch, rs.Reference, parties, rs.Countries, decision, req, res)
+}
