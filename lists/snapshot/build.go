@@ -193,6 +193,13 @@ func (b *builder) enrichEntityList(r io.Reader, src *Source) error {
 		return err
 	}
 	src.Count = info.Entries
+	b.enrichFromParse(clearance.EL, src.ID, info, parsed)
+	return nil
+}
+
+// enrichFromParse merges parse entries of an eCFR supplement (Entity List
+// or MEU List, same shape) into the CSL rows of list.
+func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel.Info, parsed []clearance.Entity) {
 
 	byName := map[string][]int{}  // normalised name|country -> parse entries
 	byAlias := map[string][]int{} // normalised alias|country -> parse entries
@@ -218,7 +225,7 @@ func (b *builder) enrichEntityList(r io.Reader, src *Source) error {
 	var unmatched []string
 	for i := range b.entities {
 		e := &b.entities[i]
-		if e.List != clearance.EL {
+		if e.List != list {
 			continue
 		}
 		rows++
@@ -261,8 +268,8 @@ func (b *builder) enrichEntityList(r io.Reader, src *Source) error {
 			unused++
 		}
 	}
-	b.report.printf("bis-entity-list: %d parse entries (eCFR %s); %d of %d CSL EL rows enriched (%d by name+country, %d by alias+country, %d by unique name), %d not matched; %d parse entries matched no CSL row",
-		info.Entries, info.Extracted, byNameN+byAliasN+byNameOnlyN, rows, byNameN, byAliasN, byNameOnlyN, len(unmatched), unused)
+	b.report.printf("%s: %d parse entries (eCFR %s); %d of %d CSL %s rows enriched (%d by name+country, %d by alias+country, %d by unique name), %d not matched; %d parse entries matched no CSL row",
+		id, info.Entries, info.Extracted, byNameN+byAliasN+byNameOnlyN, rows, list, byNameN, byAliasN, byNameOnlyN, len(unmatched), unused)
 	sort.Strings(unmatched)
 	for i, n := range unmatched {
 		if i == 10 {
@@ -271,7 +278,6 @@ func (b *builder) enrichEntityList(r io.Reader, src *Source) error {
 		}
 		b.report.printf("  not matched: %s", n)
 	}
-	return nil
 }
 
 // mergeEntityList adds what the eCFR parse p knows to the CSL row e.
@@ -308,6 +314,9 @@ func mergeEntityList(e, p *clearance.Entity) {
 	e.ListedOn = p.ListedOn
 	if e.LicenseRequirement == "" {
 		e.LicenseRequirement = p.LicenseRequirement
+	}
+	if e.Remarks == "" {
+		e.Remarks = p.Remarks
 	}
 }
 

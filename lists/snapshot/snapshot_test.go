@@ -56,7 +56,7 @@ func TestDefaultCounts(t *testing.T) {
 		clearance.MBS: 51, clearance.CAP: 1,
 		// The CSL's 1,596 DPL rows plus the one official DPL row without a
 		// CSL partner; the UN list from its own XML.
-		clearance.DPL: 1597, clearance.UN: 1003,
+		clearance.DPL: 1597, clearance.UN: 1003, clearance.MIEU: 13,
 	}
 	got := s.Counts()
 	for code, n := range want {
@@ -237,5 +237,22 @@ func TestDefaultUN(t *testing.T) {
 	src, ok := s.Source("un-sc")
 	if !ok || src.Count != 1003 || src.AsOf != "2026-02-27" {
 		t.Errorf("un-sc source = %+v", src)
+	}
+}
+
+func TestDefaultMEUAndMIEU(t *testing.T) {
+	s := loadDefault(t)
+	var enriched int
+	for _, e := range s.Entities {
+		if e.List == clearance.MEU && len(e.ListedOn) == 10 && len(e.Addresses) > 0 {
+			enriched++
+		}
+	}
+	if enriched != 70 {
+		t.Errorf("%d of 70 MEU entries have a listing date and address from Supp. No. 7", enriched)
+	}
+	gru := findEntity(s, clearance.MIEU, "Main Intelligence Directorate")
+	if gru == nil || gru.Aliases[0] != "GRU" || gru.ListedOn != "2021-03-16" || gru.Countries[0] != "RU" || !strings.HasPrefix(gru.ID, "mieu-ru-") {
+		t.Errorf("GRU on MIEU = %+v", gru)
 	}
 }
