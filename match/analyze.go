@@ -28,37 +28,38 @@ type analyzedName struct {
 // remain, they are kept as content: "AO" alone is a name, not a form.
 func analyze(words []string, person bool) analyzedName {
 	var a analyzedName
-	for i := 0; i < len(words); {
+	// Canonical forms first, so that "joint stock co" is the legal form
+	// "joint stock company" and "intl" counts as "international".
+	canon := make([]string, len(words))
+	for i, w := range words {
+		if c, ok := tab.canonical[w]; ok {
+			w = c
+		}
+		canon[i] = w
+	}
+	for i := 0; i < len(canon); {
 		if !person {
-			if n, class := legalFormAt(words, i); n > 0 {
-				form := strings.Join(words[i:i+n], " ")
+			if n, class := legalFormAt(canon, i); n > 0 {
+				form := strings.Join(canon[i:i+n], " ")
 				a.ignored = append(a.ignored, clearance.IgnoredToken{Token: form, Reason: reasonLegalForm + " (" + class + ")"})
 				a.legal = append(a.legal, class)
 				i += n
 				continue
 			}
 		}
-		w := words[i]
+		w := canon[i]
 		if tab.stopWords[w] {
 			a.ignored = append(a.ignored, clearance.IgnoredToken{Token: w, Reason: reasonStopWord})
 			i++
 			continue
 		}
-		if c, ok := tab.canonical[w]; ok {
-			w = c
-		}
 		a.words = append(a.words, w)
 		i++
 	}
-	if len(a.words) == 0 && len(words) > 0 {
+	if len(a.words) == 0 && len(canon) > 0 {
 		// Only forms and stop words: they are the name.
 		a.ignored, a.legal = nil, nil
-		for _, w := range words {
-			if c, ok := tab.canonical[w]; ok {
-				w = c
-			}
-			a.words = append(a.words, w)
-		}
+		a.words = canon
 	}
 	return a
 }

@@ -235,6 +235,7 @@ type queryWord struct {
 // words within its typo budget (deletion dictionary, verified by distance)
 // and the words with its phonetic key.
 func (e *engine) expand(w string, phon string) []expansion {
+	_, listed := e.vocab[w]
 	var out []expansion
 	seen := map[int32]bool{}
 	add := func(id int32) {
@@ -243,7 +244,7 @@ func (e *engine) expand(w string, phon string) []expansion {
 		}
 		seen[id] = true
 		v := &e.words[id]
-		if s, kind := similarity(w, v.text, phon, v.phonetic); s > 0 {
+		if s, kind := similarity(w, v.text, phon, v.phonetic, listed); s > 0 {
 			out = append(out, expansion{id, s, kind})
 		}
 	}
@@ -278,29 +279,9 @@ const (
 )
 
 func (e *engine) search(ix *Index, q Query) []clearance.Match {
-	words := normalizeWords(q.Name)
-	qa := analyze(words, q.Type == clearance.Person)
-	if len(qa.words) == 0 {
+	qa, qws := e.analyzeQuery(q)
+	if len(qws) == 0 {
 		return nil
-	}
-	qws := make([]queryWord, len(qa.words))
-	for i, w := range qa.words {
-		qw := &qws[i]
-		qw.text, qw.phonetic = w, phoneticKey(w)
-		qw.location = tab.locations[w]
-		qw.exps = e.expand(w, qw.phonetic)
-		if id, ok := e.vocab[w]; ok {
-			qw.known = true
-			qw.weight = e.words[id].idf
-		} else {
-			qw.weight = e.idfUnknown
-			for _, x := range qw.exps {
-				qw.weight = min(qw.weight, max(e.words[x.word].idf, 0))
-			}
-			if len(qw.exps) == 0 {
-				qw.weight = e.idfUnknown
-			}
-		}
 	}
 	sc := e.scratch.Get().(*searchScratch)
 	defer e.scratch.Put(sc)
@@ -384,6 +365,71 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 		}
 	}
 	return out
+}
+
+// analyzeQuery normalises and analyses the query and finds, for each of
+// its content words, its weight and the indexed words it may stand for.
+func (e *engine) analyzeQuery(q Query) (analyzedName, []queryWord) {
+	qa := analyze(normalizeWords(q.Name), q.Type == clearance.Person)
+	qws := make([]queryWord, len(qa.words))
+	for i, w := range qa.words {
+		qw := &qws[i]
+		qw.text, qw.phonetic = w, phoneticKey(w)
+		qw.location = tab.locations[w]
+		qw.exps = e.expand(w, qw.phonetic)
+		if id, ok := e.vocab[w]; ok {
+			qw.known = true
+			qw.weight = e.words[id].idf
+			continue
+		}
+		// An unknown word that is a typo of listed words weighs what they
+		// weigh; one that resembles nothing weighs as the rarest word.
+		qw.weight = e.idfUnknown
+		for _, x := range qw.exps {
+			qw.weight = min(qw.weight, max(e.words[x.word].idf, 0))
+		}
+	}
+	return qa, qws
+}
+
+// compare scores q against every name of an ad-hoc entity with the index's
+// rarity weights (words the lists never use weigh as the rarest) and returns
+// the best-scoring name's match.
+func (e *engine) compare(q Query, ent *clearance.Entity) clearance.Match {
+	qa, qws := e.analyzeQuery(q)
+	best := clearance.Match{Entity: ent, EntityID: ent.ID, List: ent.List, Name: ent.Name}
+	if len(qws) == 0 {
+		return best
+	}
+	var scr scorer
+	bestScore := -1.0
+	for ni, listed := range ent.Names() {
+		for _, v := range nameVariants(listed) {
+			a := analyze(normalizeWords(v), ent.Type == clearance.Person)
+			if len(a.words) == 0 {
+				continue
+			}
+			scr.extra = scr.extra[:0]
+			n := indexedName{alias: ni > 0, person: ent.Type == clearance.Person, listed: listed, legal: a.legal}
+			for _, w := range a.words {
+				if id, ok := e.vocab[w]; ok {
+					n.words = append(n.words, id)
+					continue
+				}
+				scr.extra = append(scr.extra, wordInfo{text: w, phonetic: phoneticKey(w), idf: e.idfUnknown, location: tab.locations[w]})
+				n.words = append(n.words, -int32(len(scr.extra)))
+			}
+			r := scr.score(e, qws, qa, &n, ent, q)
+			if r.total > bestScore {
+				bestScore = r.total
+				best.MatchedName, best.Alias, best.Score = listed, ni > 0, r.total
+				if q.Explain {
+					best.Explanation = scr.explain(e, qws, qa, &n, r)
+				}
+			}
+		}
+	}
+	return best
 }
 
 func (e *engine) toMatch(ent *clearance.Entity, n *indexedName, score float64) clearance.Match {

@@ -67,3 +67,43 @@ func (ix *Index) Search(q Query) []clearance.Match {
 	}
 	return ix.impl.search(ix, q)
 }
+
+// Compare scores q against the names of one entity that need not be in the
+// index (a counterparty record, a labelled test pair), using the index's
+// rarity weights, and returns the best name's Match whatever its score
+// (q.Threshold, Lists and Limit do not apply). Words the lists never use
+// weigh as the rarest words.
+func (ix *Index) Compare(q Query, listed clearance.Entity) clearance.Match {
+	return ix.impl.compare(q, &listed)
+}
+
+// WordWeight returns the rarity weight (IDF over the indexed entities) of a
+// word after normalisation, as the scorer uses it: high for a distinctive
+// word ("hikvision"), low for a generic one ("technology"). A word the
+// lists never use gets the weight of the rarest.
+func (ix *Index) WordWeight(word string) float64 {
+	words := normalizeWords(word)
+	if len(words) != 1 {
+		return 0
+	}
+	w := words[0]
+	if c, ok := tab.canonical[w]; ok {
+		w = c
+	}
+	if id, ok := ix.impl.vocab[w]; ok {
+		return ix.impl.words[id].idf
+	}
+	return ix.impl.idfUnknown
+}
+
+// IsPlaceName reports whether a normalised word is in the matcher's table of
+// place names (data/locations.tsv), which weigh less when one side lacks them.
+func IsPlaceName(word string) bool { return tab.locations[word] }
+
+// LegalFormClass returns the class of a normalised legal-form phrase
+// ("ooo" → "llc") from data/legal_forms.tsv, or "".
+func LegalFormClass(form string) string { return tab.legalForms[form] }
+
+// IsStopWord reports whether a normalised word is a stop word
+// (data/stop_words.tsv).
+func IsStopWord(word string) bool { return tab.stopWords[word] }

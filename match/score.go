@@ -50,6 +50,7 @@ type scoreResult struct {
 
 // scorer holds reusable buffers for scoring candidates one after another.
 type scorer struct {
+	extra  []wordInfo // words of an ad-hoc name (Compare) absent from the index: ids -1, -2, …
 	pairs  []pair
 	chosen []pair
 	usedQ  []bool
@@ -63,13 +64,17 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	for i := range qws {
 		qw := &qws[i]
 		for j, id := range n.words {
-			wi := &e.words[id]
+			wi := s.word(e, id)
 			sim, kind := 0.0, ""
-			for _, x := range qw.exps {
-				if x.word == id {
-					sim, kind = x.sim, x.kind
-					break
+			if id >= 0 {
+				for _, x := range qw.exps {
+					if x.word == id {
+						sim, kind = x.sim, x.kind
+						break
+					}
 				}
+			} else {
+				sim, kind = similarity(qw.text, wi.text, qw.phonetic, wi.phonetic, false)
 			}
 			if sim == 0 && ((len(qw.text) == 1 && len(wi.text) > 1 && wi.text[0] == qw.text[0]) ||
 				(len(wi.text) == 1 && len(qw.text) > 1 && qw.text[0] == wi.text[0])) {
@@ -81,16 +86,14 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// Listed words written apart that the query writes together:
 			// "hik vision" for "hikvision".
 			if j+1 < len(n.words) {
-				a, b := wi.text, e.words[n.words[j+1]].text
-				if len(a)+len(b) == len(qw.text) && strings.HasPrefix(qw.text, a) && strings.HasSuffix(qw.text, b) {
-					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, 1, wi.idf + e.words[n.words[j+1]].idf, kindJoined})
+				if sim := joinedSimilarity(qw.text, wi.text, s.word(e, n.words[j+1]).text); sim > 0 {
+					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + s.word(e, n.words[j+1]).idf, kindJoined})
 				}
 			}
 			// Query words written apart that the list writes together.
 			if i+1 < len(qws) {
-				a, b := qw.text, qws[i+1].text
-				if len(a)+len(b) == len(wi.text) && strings.HasPrefix(wi.text, a) && strings.HasSuffix(wi.text, b) {
-					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, 1, wi.idf, kindJoined})
+				if sim := joinedSimilarity(wi.text, qw.text, qws[i+1].text); sim > 0 {
+					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, sim, wi.idf, kindJoined})
 				}
 			}
 		}
@@ -136,7 +139,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	}
 	for j, id := range n.words {
 		if !s.usedN[j] {
-			den += unpairedListedWeight(&e.words[id])
+			den += unpairedListedWeight(s.word(e, id))
 		}
 	}
 	r := scoreResult{den: den}
@@ -153,6 +156,15 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	}
 	r.total = min(max(r.total, 0), 1)
 	return r
+}
+
+// word returns the word with the given id: an indexed word, or for a
+// negative id a word of the ad-hoc name being compared.
+func (s *scorer) word(e *engine, id int32) *wordInfo {
+	if id >= 0 {
+		return &e.words[id]
+	}
+	return &s.extra[-id-1]
 }
 
 func resetBools(b []bool, n int) []bool {
@@ -224,7 +236,7 @@ func known(t clearance.EntityType) bool { return t != "" && t != clearance.Unkno
 func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexedName, r scoreResult) *clearance.Explanation {
 	listedWords := make([]string, len(n.words))
 	for j, id := range n.words {
-		listedWords[j] = e.words[id].text
+		listedWords[j] = s.word(e, id).text
 	}
 	qtext := make([]string, len(qws))
 	for i := range qws {
@@ -271,7 +283,7 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 		if !pairedN[j] {
 			missing++
 			x.Alignments = append(x.Alignments, clearance.TokenAlignment{Listed: listedWords[j], Kind: kindNone,
-				Weight: unpairedListedWeight(&e.words[id])})
+				Weight: unpairedListedWeight(s.word(e, id))})
 		}
 	}
 	for _, ig := range analyze(normalizeWords(n.listed), n.person).ignored {
@@ -286,4 +298,21 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 	x.Summary = fmt.Sprintf("%d of %d query words matched %q; %d listed words unmatched; name score %.2f, score %.2f",
 		matched, len(x.Alignments)-missing, n.listed, missing, r.name, total)
 	return x
+}
+
+// joinedSimilarity compares one word with two adjacent words written
+// together: exact ("hikvision" = "hik"+"vision") or, for the transliterated
+// forms that split differently ("abd allh" / "abdullah"), by similarity.
+// It returns 0 when the lengths or first letters rule a match out.
+func joinedSimilarity(w, a, b string) float64 {
+	n := len(a) + len(b)
+	if n == len(w) && strings.HasPrefix(w, a) && strings.HasSuffix(w, b) {
+		return 1
+	}
+	if n-len(w) > 2 || len(w)-n > 2 || n < 6 || a[0] != w[0] {
+		return 0
+	}
+	j := a + b
+	sim, _ := similarity(w, j, phoneticKey(w), phoneticKey(j), false)
+	return sim
 }

@@ -17,9 +17,9 @@ const (
 const (
 	// typoPenaltyPerEdit scales an edit: similarity = 1 - typoPenaltyPerEdit*d/len.
 	typoPenaltyPerEdit = 0.75
-	// phoneticFloor is the least similarity of two words with one phonetic
-	// key; the rest of the way to 1 follows their spelling distance.
-	phoneticFloor = 0.72
+	// phoneticPenaltyPerEdit scales an edit between two words with one
+	// phonetic key (Yevgeniy/Evgeny): they are romanisations of one name.
+	phoneticPenaltyPerEdit = 0.5
 	// initialSimilarity is what "V" earns against "Vladimir".
 	initialSimilarity = 0.75
 	// shortWord is the longest word that must match exactly (or as an
@@ -100,8 +100,11 @@ func isDigits(w string) bool {
 }
 
 // similarity compares two normalised words and says how alike they are
-// (0..1) and why. pa and pb are their phonetic keys.
-func similarity(a, b, pa, pb string) (float64, string) {
+// (0..1) and why. pa and pb are their phonetic keys. bothListed says that a
+// is itself a word of the lists: then it is more likely a different word than
+// a typo ("electric" is not a misspelt "electronic"), so it may differ by
+// one edit only.
+func similarity(a, b, pa, pb string, bothListed bool) (float64, string) {
 	if a == b {
 		return 1, kindExact
 	}
@@ -116,19 +119,23 @@ func similarity(a, b, pa, pb string) (float64, string) {
 		return 0, kindNone
 	}
 	longer := max(la, lb)
+	edits := maxEdits(shorter)
+	if bothListed {
+		edits = min(edits, 1)
+	}
 	phonetic := pa == pb && len(pa) >= 2
-	limit := maxEdits(shorter)
+	limit := edits
 	if phonetic {
-		limit = longer
+		limit = longer * 6 / 10
 	}
 	d := osaDistance(a, b, limit)
 	edit := 0.0
-	if d <= maxEdits(shorter) {
+	if d <= edits {
 		edit = 1 - typoPenaltyPerEdit*float64(d)/float64(longer)
 	}
-	if phonetic {
-		p := phoneticFloor + (1-phoneticFloor)*max(0, 1-float64(d)/float64(longer))
-		if p > edit {
+	if phonetic && d <= limit {
+		// Same sound skeleton: half the usual cost per edit.
+		if p := 1 - phoneticPenaltyPerEdit*float64(d)/float64(longer); p > edit {
 			return p, kindPhonetic
 		}
 	}
