@@ -17,6 +17,28 @@ import (
 //go:embed orgwords.txt
 var orgWordsTXT string
 
+// givenNamesTXT lists given names (see the file for how it was derived).
+//
+//go:embed givennames.txt
+var givenNamesTXT string
+
+var (
+	givenNamesOnce sync.Once
+	givenNames     map[string]bool
+)
+
+func loadGivenNames() map[string]bool {
+	givenNamesOnce.Do(func() {
+		givenNames = map[string]bool{}
+		for _, line := range strings.Split(givenNamesTXT, "\n") {
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+				givenNames[line] = true
+			}
+		}
+	})
+	return givenNames
+}
+
 var (
 	orgWordsOnce sync.Once
 	orgWords     map[string]bool // every word of both sections
@@ -80,8 +102,9 @@ const (
 // InferType guesses the type of a listed party from its name, for sources
 // that leave the type empty (the BIS lists, ISN, DTC). It returns
 // Organization when the name holds a legal-form or institution word
-// (orgwords.txt), Person when the name has the OFAC "SURNAME, Given" shape
-// or a hint says so, and Unknown otherwise: a wrong Person would make the
+// (orgwords.txt), Person when the name has the OFAC "SURNAME, Given" shape,
+// starts with a common given name (givennames.txt) or a hint says so, and
+// Unknown otherwise: a wrong Person would make the
 // matcher penalise a company, so Unknown is preferred to a guess.
 func InferType(name string, hints ...Hint) clearance.EntityType {
 	words := loadOrgWords()
@@ -105,6 +128,9 @@ func InferType(name string, hints ...Hint) clearance.EntityType {
 		}
 	}
 	if surnameGivenShape(name) {
+		return clearance.Person
+	}
+	if len(toks) >= 2 && len(toks) <= 5 && loadGivenNames()[toks[0]] {
 		return clearance.Person
 	}
 	return clearance.Unknown
