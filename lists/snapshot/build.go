@@ -221,7 +221,56 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 		}
 	}
 	used := make([]int, len(parsed)) // how many CSL rows each parse entry enriched
-	var rows, byNameN, byAliasN, byNameOnlyN int
+	// Matching strategies, tried in order; the first that finds candidates wins.
+	strategies := []struct {
+		name string
+		find func(e *clearance.Entity, countries []string) []int
+	}{
+		{"name+country", func(e *clearance.Entity, cc []string) []int {
+			var out []int
+			for _, n := range nameVariants(e.Name) {
+				out = append(out, candidates(byName, cc, n)...)
+			}
+			return out
+		}},
+		{"alias+country", func(e *clearance.Entity, cc []string) []int {
+			out := candidates(byAlias, cc, e.Name)
+			for _, a := range e.Aliases {
+				out = append(out, candidates(byName, cc, a)...)
+			}
+			return out
+		}},
+		// No country in common (or none given): the name alone, when
+		// exactly one parse entry bears it.
+		{"unique name", func(e *clearance.Entity, cc []string) []int {
+			if c := anyCountry[nameKey(e.Name, "")]; len(c) == 1 {
+				return c
+			}
+			return nil
+		}},
+		// The CSL cuts some names short ("… Technology Co." for "…
+		// Technology Co., Ltd."): a name of three or more words that begins
+		// exactly one parse name in the same country.
+		{"name prefix", func(e *clearance.Entity, cc []string) []int {
+			toks := lists.NameTokens(e.Name)
+			if len(toks) < 3 {
+				return nil
+			}
+			prefix := strings.Join(toks, " ") + " "
+			var out []int
+			for i, p := range parsed {
+				if sharesCountry(p.Countries, cc) && strings.HasPrefix(lists.NormalizeName(p.Name)+" ", prefix) {
+					out = append(out, i)
+				}
+			}
+			if len(out) != 1 {
+				return nil
+			}
+			return out
+		}},
+	}
+	counts := make([]int, len(strategies)+1) // the last counts parent matches
+	var rows int
 	var unmatched []string
 	for i := range b.entities {
 		e := &b.entities[i]
@@ -230,23 +279,30 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 		}
 		rows++
 		countries := elCountries(e.Countries)
-		cand := candidates(byName, countries, e.Name)
-		how := &byNameN
-		if len(cand) == 0 {
-			how = &byAliasN
-			cand = candidates(byAlias, countries, e.Name)
-			for _, a := range e.Aliases {
-				cand = append(cand, candidates(byName, countries, a)...)
+		var cand []int
+		for si, st := range strategies {
+			if cand = st.find(e, countries); len(cand) > 0 {
+				counts[si]++
+				break
 			}
 		}
 		if len(cand) == 0 {
-			// No country in common (or none given): accept the name alone
-			// when exactly one parse entry bears it.
-			if c := anyCountry[nameKey(e.Name, "")]; len(c) == 1 {
-				how, cand = &byNameOnlyN, c
+			// The CSL writes a subordinate as "Parent. Subordinate
+			// Institution - Child"; the eCFR lists it inside the parent's
+			// entry. The parent's citations and listing date apply (a
+			// subordinate is listed no earlier than in that entry), but its
+			// addresses may be the parent's, so they are not taken.
+			if parent := parentName(e.Name); parent != "" {
+				for _, n := range nameVariants(parent) {
+					cand = append(cand, candidates(byName, countries, n)...)
+				}
+				if len(cand) > 0 {
+					counts[len(strategies)]++
+					used[cand[0]]++
+					mergeCitations(e, &parsed[cand[0]])
+					continue
+				}
 			}
-		}
-		if len(cand) == 0 {
 			unmatched = append(unmatched, e.Name)
 			continue
 		}
@@ -259,7 +315,6 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 			}
 		}
 		used[best]++
-		*how++
 		mergeEntityList(e, &parsed[best])
 	}
 	unused := 0
@@ -268,8 +323,18 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 			unused++
 		}
 	}
-	b.report.printf("%s: %d parse entries (eCFR %s); %d of %d CSL %s rows enriched (%d by name+country, %d by alias+country, %d by unique name), %d not matched; %d parse entries matched no CSL row",
-		id, info.Entries, info.Extracted, byNameN+byAliasN+byNameOnlyN, rows, list, byNameN, byAliasN, byNameOnlyN, len(unmatched), unused)
+	var how []string
+	total := 0
+	for si, n := range counts {
+		name := "parent entry (citations and date only)"
+		if si < len(strategies) {
+			name = strategies[si].name
+		}
+		how = append(how, fmt.Sprintf("%d by %s", n, name))
+		total += n
+	}
+	b.report.printf("%s: %d parse entries (eCFR %s); %d of %d CSL %s rows enriched (%s), %d not matched; %d parse entries matched no CSL row",
+		id, info.Entries, info.Extracted, total, rows, list, strings.Join(how, ", "), len(unmatched), unused)
 	sort.Strings(unmatched)
 	for i, n := range unmatched {
 		if i == 10 {
@@ -300,8 +365,20 @@ func mergeEntityList(e, p *clearance.Entity) {
 			e.Aliases = append(e.Aliases, a)
 		}
 	}
-	// The parse's citations carry dates; the CSL's (often the first page of
-	// the rule rather than of the entry) are kept when they cite another page.
+	mergeCitations(e, p)
+	if e.LicenseRequirement == "" {
+		e.LicenseRequirement = p.LicenseRequirement
+	}
+	if e.Remarks == "" {
+		e.Remarks = p.Remarks
+	}
+}
+
+// mergeCitations puts the parse's dated citations first, keeps the CSL's
+// (often the first page of the rule rather than of the entry) when they
+// cite another page, and takes the listing date from the parse alone: the
+// CSL's undated cites of the same rules would otherwise blur it to a year.
+func mergeCitations(e, p *clearance.Entity) {
 	cites := append([]clearance.Citation(nil), p.Citations...)
 	for _, c := range e.Citations {
 		if !containsCite(cites, c) {
@@ -309,15 +386,32 @@ func mergeEntityList(e, p *clearance.Entity) {
 		}
 	}
 	e.Citations = cites
-	// The listing date comes from the parse alone: the CSL's undated cites
-	// of the same rules would otherwise blur it to a year.
 	e.ListedOn = p.ListedOn
-	if e.LicenseRequirement == "" {
-		e.LicenseRequirement = p.LicenseRequirement
+}
+
+// parentMarkers separate a parent's name from a subordinate's in the CSL.
+var parentMarkers = []string{". Subordinate Institution - ", ". Affiliated Entity: ", ", and subordinate entity "}
+
+// parentName returns the parent part of a CSL subordinate's name, or "".
+func parentName(name string) string {
+	for _, m := range parentMarkers {
+		if i := strings.Index(name, m); i > 0 {
+			return name[:i]
+		}
 	}
-	if e.Remarks == "" {
-		e.Remarks = p.Remarks
+	return ""
+}
+
+// nameVariants returns name and, when it ends in a parenthesised acronym
+// ("Huawei Technologies Co., Ltd. (Huawei)"), the name without it.
+func nameVariants(name string) []string {
+	out := []string{name}
+	if strings.HasSuffix(name, ")") {
+		if i := strings.LastIndex(name, " ("); i > 0 {
+			out = append(out, name[:i])
+		}
 	}
+	return out
 }
 
 func candidates(index map[string][]int, countries []string, name string) []int {
