@@ -16,7 +16,7 @@ const (
 
 var (
 	// 3A001.b.2, 9A515.e.2 — a reference naming the entry.
-	fullRefRe = regexp.MustCompile(`\b(\d[A-E]\d{3})((?:\.[a-z0-9]{1,4})+)`)
+	fullRefRe = regexp.MustCompile(`(?i)\b(\d[A-E]\d{3})((?:\.[a-z0-9]{1,4})+)`)
 	// .a.1, .e — a reference relative to the entry, after a space, comma or parenthesis.
 	dotRefRe = regexp.MustCompile(`(?:^|[\s,(])\.([a-z]{1,2}(?:\.[a-z0-9]{1,4})*)\b`)
 	// b.3, z.1.a, a.3.d.2.a — a bare relative reference (letter then number).
@@ -39,7 +39,7 @@ func paragraphRefs(base, text string) []ECCN {
 		out = append(out, e)
 	}
 	for _, m := range fullRefRe.FindAllStringSubmatch(text, -1) {
-		if m[1] == base {
+		if strings.EqualFold(m[1], base) {
 			add(m[2][1:])
 		}
 	}
