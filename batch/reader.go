@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -268,10 +269,44 @@ type xlsxReader struct {
 	tmpPath string // spooled copy of a non-file input, removed on Close
 }
 
-// xlsxOptions makes excelize unzip worksheets and the shared-string table
-// larger than 1 MiB to temporary files instead of memory (its default
-// threshold is 16 MiB), which keeps a large workbook's memory flat.
-var xlsxOptions = excelize.Options{UnzipXMLSizeLimit: 1 << 20}
+// Limits on a workbook's zip parts. excelize unzips worksheets and the
+// shared-string table larger than UnzipXMLSizeLimit to temporary files (we
+// lower that from 16 MiB to 1 MiB to keep memory flat) but reads every other
+// part into a buffer sized by the part's *declared* size: a corrupt or
+// hostile zip header claiming gigabytes would allocate them. checkWorkbook
+// therefore caps the parts held in memory, and UnzipSizeLimit caps the
+// whole (default 16 GB) at 1 GiB, far above any customer list.
+const (
+	xlsxMaxInMemory = 32 << 20
+	xlsxMaxTotal    = 1 << 30
+)
+
+var xlsxOptions = excelize.Options{UnzipXMLSizeLimit: 1 << 20, UnzipSizeLimit: xlsxMaxTotal}
+
+// checkWorkbook rejects a workbook whose zip directory declares more bytes
+// than the limits above, before excelize allocates anything.
+func checkWorkbook(path string) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	var inMemory, total uint64
+	for _, f := range zr.File {
+		size := f.UncompressedSize64
+		total += size
+		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+		spilled := size > uint64(xlsxOptions.UnzipXMLSizeLimit) &&
+			(strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml")
+		if !spilled {
+			inMemory += size
+		}
+	}
+	if total > xlsxMaxTotal || inMemory > xlsxMaxInMemory {
+		return fmt.Errorf("workbook parts declare %d bytes (%d outside worksheets), over the %d / %d byte limits", total, inMemory, xlsxMaxTotal, xlsxMaxInMemory)
+	}
+	return nil
+}
 
 func newXLSXReader(file string, r io.Reader) (_ *xlsxReader, err error) {
 	x := &xlsxReader{file: file}
@@ -330,7 +365,15 @@ func openWorkbook(path string) (f *excelize.File, err error) {
 			f, err = nil, fmt.Errorf("malformed workbook (%v)", p)
 		}
 	}()
-	return excelize.OpenFile(path, xlsxOptions)
+	if err := checkWorkbook(path); err != nil {
+		return nil, err
+	}
+	f, err = excelize.OpenFile(path, xlsxOptions)
+	if err != nil && f != nil {
+		f.Close() // a half-opened workbook may hold temporary files
+		f = nil
+	}
+	return f, err
 }
 
 // next returns the cells of the next worksheet row. Rows absent from the
