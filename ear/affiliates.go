@@ -52,7 +52,7 @@ func (e *Engine) affiliateReasons(c *evalCtx, p Party) {
 				continue
 			}
 			if m.Score < e.certain {
-				r := e.reason("party-review", Review, fmt.Sprintf("Owner %q of %q possibly matches %q on the %s list (score %.2f): decide whether it is the listed party (Affiliates rule).", o.Name, p.Name, ent.Name, listName(m.List), m.Score))
+				r := e.reason("party-review", Review, fmt.Sprintf("Owner %q of %q possibly matches %q on the %s (score %.2f): decide whether it is the listed party (Affiliates rule).", o.Name, p.Name, ent.Name, listName(m.List), m.Score))
 				r.Evidence.Entry = listEntry(m)
 				c.add(r, "", p.Name)
 				continue

@@ -142,13 +142,13 @@ func (e *Engine) applyHit(c *evalCtx, p Party, m clearance.Match) {
 		return
 	}
 	if !consequenceLists[m.List] {
-		r := e.reason("other-list", Info, fmt.Sprintf("%q matches %q on the %s list (score %.2f): no EAR license consequence by itself; read the entry.", p.Name, ent.Name, listName(m.List), m.Score))
+		r := e.reason("other-list", Info, fmt.Sprintf("%q matches %q on the %s (score %.2f): no EAR license consequence by itself; read the entry.", p.Name, ent.Name, listName(m.List), m.Score))
 		r.Evidence.Entry = le
 		c.add(r, "", p.Name)
 		return
 	}
 	if m.Score < e.certain {
-		r := e.reason("party-review", Review, fmt.Sprintf("%q (%s) possibly matches %q on the %s list (score %.2f, certainty needs %.2f): a human must decide whether it is the listed party before shipping.", p.Name, role, ent.Name, listName(m.List), m.Score, e.certain))
+		r := e.reason("party-review", Review, fmt.Sprintf("%q (%s) possibly matches %q on the %s (score %.2f, certainty needs %.2f): a human must decide whether it is the listed party before shipping.", p.Name, role, ent.Name, listName(m.List), m.Score, e.certain))
 		r.Evidence.Entry = le
 		c.add(r, "", p.Name)
 		return
@@ -182,7 +182,7 @@ func (e *Engine) applyHit(c *evalCtx, p Party, m clearance.Match) {
 	case clearance.SDN:
 		e.sdnReasons(c, p, ent, le)
 	default: // FSE, ISN, UN: measures vary by entry
-		r := e.reason("other-list", Review, fmt.Sprintf("%q matches %q on the %s list: the measures depend on the entry (e.g. OFAC prohibitions, § 744.19 mandatory denials); a human must read it.", p.Name, ent.Name, listName(m.List)))
+		r := e.reason("other-list", Review, fmt.Sprintf("%q matches %q on the %s: the measures depend on the entry (e.g. OFAC prohibitions, § 744.19 mandatory denials); a human must read it.", p.Name, ent.Name, listName(m.List)))
 		r.Evidence.Entry = le
 		c.add(r, "", p.Name)
 	}
@@ -342,7 +342,7 @@ func ruleForList(l clearance.ListCode) string {
 
 func listName(l clearance.ListCode) string {
 	if m, ok := l.Meta(); ok {
-		return m.Name
+		return m.Name + " (" + string(l) + ")"
 	}
 	return string(l)
 }

@@ -159,8 +159,8 @@ func (r *Request) Normalize() error {
 			if o.Name == "" {
 				return fmt.Errorf("parties[%d].owners[%d].name: empty", i, j)
 			}
-			if o.Percent != nil && (math.IsNaN(*o.Percent) || *o.Percent <= 0 || *o.Percent > 100) {
-				return fmt.Errorf("parties[%d].owners[%d].percent: %v is out of range (want more than 0 and at most 100, or omit it when unknown)", i, j, *o.Percent)
+			if o.Percent != nil && (math.IsNaN(*o.Percent) || *o.Percent < 0 || *o.Percent > 100) {
+				return fmt.Errorf("parties[%d].owners[%d].percent: %v is out of range (want 0 to 100, or omit it when unknown)", i, j, *o.Percent)
 			}
 		}
 	}
