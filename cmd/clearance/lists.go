@@ -36,11 +36,13 @@ func runLists(ctx context.Context, env *Env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
-	s, err := snapshot.Default()
+	// The manifest, not the snapshot: it holds the counts and provenance
+	// without the entities, so the command answers without decoding them.
+	m, err := snapshot.DefaultManifest()
 	if err != nil {
 		return err
 	}
-	out := listsOutput{Version: s.Version, BuiltAt: s.BuiltAt, Entities: len(s.Entities), Lists: s.Lists(), Sources: s.Sources}
+	out := listsOutput{Version: m.Version, BuiltAt: m.BuiltAt, Entities: m.Total, Lists: m.Lists(), Sources: m.Sources}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")

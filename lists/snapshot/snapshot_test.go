@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -42,9 +43,21 @@ func TestCommittedSnapshotIsBuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := json.MarshalIndent(ManifestOf(built), "", "  ")
-	if !bytes.Equal(bytes.TrimSpace(manifest), want) {
-		t.Errorf("data/%s is not the manifest of the built snapshot: rebuild", ManifestDataFile)
+	// The committed manifest is the committed snapshot's, and but for
+	// BuiltAt the built snapshot's.
+	want := ManifestOf(s)
+	committed, err := DefaultManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, _ := json.MarshalIndent(want, "", "  ")
+	if !bytes.Equal(bytes.TrimSpace(manifest), wantJSON) {
+		t.Errorf("data/%s is not the manifest of the committed snapshot: rebuild", ManifestDataFile)
+	}
+	builtManifest := ManifestOf(built)
+	builtManifest.BuiltAt = committed.BuiltAt
+	if !reflect.DeepEqual(*committed, builtManifest) {
+		t.Errorf("data/%s differs from the built snapshot's manifest: rebuild", ManifestDataFile)
 	}
 }
 
