@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/clearance-oss/clearance/store"
+)
+
+func init() {
+	register("audit", "verify, browse and export the tamper-evident audit trail", runAudit)
+}
+
+func runAudit(ctx context.Context, env *Env, args []string) error {
+	return subcommand(ctx, env, "audit", args, map[string]func(context.Context, *Env, []string) error{
+		"verify": runAuditVerify,
+		"export": runAuditExport,
+		"log":    runAuditLog,
+	}, "verify|export|log")
+}
+
+// runAuditVerify recomputes the hash chain; exit status 1 names the first
+// edited, deleted or reordered record.
+func runAuditVerify(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "audit verify", "[--json]")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	sf := addStoreFlags(fs, env)
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	s, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := s.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else if rep.OK {
+		fmt.Fprintf(env.Stdout, "%s\n", rep)
+	}
+	if !rep.OK {
+		return &exitError{code: 1, err: errors.New(rep.String())}
+	}
+	return nil
+}
+
+// auditFilterFlags registers the selection flags shared by export and log.
+func auditFilterFlags(fs *flag.FlagSet) func() (store.Filter, error) {
+	var party, country, from, to, ref, actor, kind, decision string
+	fs.StringVar(&party, "party", "", "party name contains this (case-insensitive)")
+	fs.StringVar(&country, "country", "", "ISO-2 country code")
+	fs.StringVar(&from, "from", "", "from this date (YYYY-MM-DD, UTC) or time (RFC 3339)")
+	fs.StringVar(&to, "to", "", "up to and including this date (YYYY-MM-DD), or before this time (RFC 3339)")
+	fs.StringVar(&ref, "reference", "", "order / document reference number")
+	fs.StringVar(&actor, "actor", "", "actor, e.g. key:<id> or user:<name>")
+	fs.StringVar(&kind, "kind", "", "record kind: screen, check, batch, key.create, login …")
+	fs.StringVar(&decision, "decision", "", "decision, e.g. hit, clear, license_required")
+	return func() (store.Filter, error) {
+		f := store.Filter{PartyName: party, Country: country, Reference: ref, Actor: actor, Kind: store.Kind(kind), Decision: decision}
+		var err error
+		if from != "" {
+			if f.From, _, err = parseAuditTime(from); err != nil {
+				return f, fmt.Errorf("%w: --from: %v", errUsage, err)
+			}
+		}
+		if to != "" {
+			var dateOnly bool
+			if f.To, dateOnly, err = parseAuditTime(to); err != nil {
+				return f, fmt.Errorf("%w: --to: %v", errUsage, err)
+			}
+			if dateOnly {
+				f.To = f.To.AddDate(0, 0, 1) // --to 2026-07-31 includes that whole day
+			}
+		}
+		if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+			return f, fmt.Errorf("%w: --from %s is not before --to %s", errUsage, from, to)
+		}
+		if country != "" && (len(strings.TrimSpace(country)) != 2) {
+			return f, fmt.Errorf("%w: --country %q: want an ISO-2 code such as CN", errUsage, country)
+		}
+		return f, nil
+	}
+}
+
+// parseAuditTime accepts YYYY-MM-DD (midnight UTC; dateOnly true) or an
+// RFC 3339 time.
+func parseAuditTime(s string) (t time.Time, dateOnly bool, err error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, true, nil
+	}
+	t, err = time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("%q is neither YYYY-MM-DD nor an RFC 3339 time", s)
+	}
+	return t.UTC(), false, nil
+}
+
+func runAuditExport(ctx context.Context, env *Env, args []string) (err error) {
+	fs := newFlagSet(env, "audit export", "--format csv|jsonl [--party NAME] [--country CC] [--from DATE] [--to DATE] [--reference REF] [--output FILE]")
+	format := fs.String("format", "csv", "csv or jsonl")
+	output := fs.String("output", "", "write to this file instead of stdout")
+	filter := auditFilterFlags(fs)
+	sf := addStoreFlags(fs, env)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
+	}
+	ff, err := store.ParseExportFormat(*format)
+	if err != nil {
+		return fmt.Errorf("%w: --format: %v", errUsage, err)
+	}
+	f, err := filter()
+	if err != nil {
+		return err
+	}
+	s, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var w io.Writer = env.Stdout
+	if *output != "" {
+		// Write beside the target and rename, so a failed export never
+		// leaves a truncated file that looks complete.
+		tmp, err := os.CreateTemp(dirOf(*output), ".clearance-export-*")
+		if err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		defer func() {
+			if err != nil {
+				tmp.Close()
+				os.Remove(tmp.Name())
+			}
+		}()
+		w = tmp
+		n, err := store.ExportAudit(ctx, s, f, ff, w)
+		if err != nil {
+			return err
+		}
+		if err := tmp.Close(); err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		if err := os.Rename(tmp.Name(), *output); err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		fmt.Fprintf(env.Stderr, "exported %d audit records to %s\n", n, *output)
+		return nil
+	}
+	n, err := store.ExportAudit(ctx, s, f, ff, w)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "exported %d audit records\n", n)
+	return nil
+}
+
+func dirOf(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[:i+1]
+	}
+	return "."
+}
+
+// runAuditLog prints the newest records as a table, for a quick look.
+func runAuditLog(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "audit log", "[--limit N] [filters]")
+	limit := fs.Int("limit", 20, "how many records, newest first")
+	filter := auditFilterFlags(fs)
+	sf := addStoreFlags(fs, env)
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	f, err := filter()
+	if err != nil {
+		return err
+	}
+	f.Desc, f.Limit = true, *limit
+	s, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	recs, err := s.ListAudit(ctx, f)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEQ\tTIME (UTC)\tACTOR\tKIND\tREFERENCE\tPARTIES\tCOUNTRIES\tDECISION")
+	for _, r := range recs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Seq, r.Time.Format("2006-01-02 15:04:05"), r.Actor, r.Kind,
+			r.Reference, clip(strings.Join(r.Parties, "; "), 50), strings.Join(r.Countries, ","), r.Decision)
+	}
+	return tw.Flush()
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
