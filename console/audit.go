@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,8 +28,9 @@ type auditData struct {
 	Records []store.Record
 	Older   string // link to the next (older) page, "" when none
 	Newer   string // link back to the newest page
-	Export  string // the filter as a query string for the export links
-	Verify  *store.VerifyReport
+	// Links that keep the filter: verify (form action) and the exports.
+	VerifyURL, CSVURL, JSONLURL template.URL
+	Verify                      *store.VerifyReport
 }
 
 // auditQuery is the filter form, as typed.
@@ -104,7 +106,13 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) showAudit(w http.ResponseWriter, r *http.Request, verify *store.VerifyReport) {
 	q, f, err := parseAuditQuery(r)
-	d := auditData{Filter: q, Verify: verify, Export: q.values().Encode()}
+	d := auditData{Filter: q, Verify: verify}
+	// Built here, not in the template: html/template would escape the
+	// query string's "=" and "&" as data.
+	qs := q.values().Encode()
+	d.VerifyURL = template.URL("/audit/verify?" + qs)
+	d.CSVURL = template.URL("/audit/export.csv?" + qs)
+	d.JSONLURL = template.URL("/audit/export.jsonl?" + qs)
 	if err != nil {
 		c.render(w, r, http.StatusBadRequest, "audit", view{Title: "Audit trail", Nav: "audit", Error: err.Error(), Data: d})
 		return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -165,7 +166,25 @@ func reasonViews(raw []json.RawMessage) []reasonView {
 		}
 		out = append(out, v)
 	}
+	// The reasons that decide come first: what prohibits, then what needs a
+	// license, then what needs a person; explanations last. Within a rank
+	// the engine's order is kept.
+	sort.SliceStable(out, func(i, j int) bool { return outcomeRank(out[i].Outcome) < outcomeRank(out[j].Outcome) })
 	return out
+}
+
+func outcomeRank(o ear.Outcome) int {
+	switch o {
+	case ear.Prohibited:
+		return 0
+	case ear.LicenseRequired:
+		return 1
+	case ear.Review:
+		return 2
+	case ear.NLR:
+		return 3
+	}
+	return 4
 }
 
 // humanKey turns "review_policy" into "Review policy".

@@ -388,12 +388,17 @@ func TestAudit(t *testing.T) {
 		t.Fatalf("audit: %d\n%s", code, page)
 	}
 	mustContain(t, "audit page", page, "PO-1", "user:anna", "<strong>hit</strong>", "Export CSV")
+	// The filter survives into the export links and the verify form.
+	mustContain(t, "audit links", page, `href="/audit/export.csv?party=hikvision"`, `action="/audit/verify?party=hikvision"`)
 	if strings.Contains(page, "PO-2") {
 		t.Error("the party filter let PO-2 through")
 	}
-	code, _, page = b.post("/audit/verify", url.Values{"csrf": {csrf}})
+	code, _, page = b.post("/audit/verify?party=hikvision", url.Values{"csrf": {csrf}})
 	if code != http.StatusOK || !strings.Contains(page, "Chain verified.") {
 		t.Errorf("verify: %d", code)
+	}
+	if strings.Contains(page, "PO-2") {
+		t.Error("after verify the page lost the party filter")
 	}
 	code, hdr, body := b.get("/audit/export.csv?reference=PO-2")
 	if code != http.StatusOK || !strings.HasPrefix(body, strings.Join(store.CSVHeader, ",")) || !strings.Contains(hdr.Get("Content-Disposition"), ".csv") {

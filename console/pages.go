@@ -54,6 +54,7 @@ type entityData struct {
 	Agency   string
 	Snapshot string
 	Back     string
+	CheckURL string // the check form prefilled with this party
 }
 
 func (c *Console) entityPage(w http.ResponseWriter, r *http.Request) {
@@ -63,6 +64,11 @@ func (c *Console) entityPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := entityData{Entity: e, Snapshot: c.cfg.Service.Snapshot().Version, Back: "/screen"}
+	cq := url.Values{"party": {e.Name}}
+	if len(e.Countries) > 0 {
+		cq.Set("destination", e.Countries[0])
+	}
+	d.CheckURL = "/check?" + cq.Encode()
 	if m, ok := e.List.Meta(); ok {
 		d.ListName, d.Agency = m.Name, m.Agency
 	}
