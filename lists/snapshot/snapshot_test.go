@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -268,4 +269,29 @@ func TestDefaultMEUAndMIEU(t *testing.T) {
 	if gru == nil || gru.Aliases[0] != "GRU" || gru.ListedOn != "2021-03-16" || gru.Countries[0] != "RU" || !strings.HasPrefix(gru.ID, "mieu-ru-") {
 		t.Errorf("GRU on MIEU = %+v", gru)
 	}
+}
+
+// BenchmarkLoadDefaultAsJSON decodes the same snapshot from gzip'd JSON:
+// the alternative to gob that Encode's comment compares against.
+func BenchmarkLoadDefaultAsJSON(b *testing.B) {
+	s := loadDefault(b)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(s); err != nil {
+		b.Fatal(err)
+	}
+	zw.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		zr, err := gzip.NewReader(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out Snapshot
+		if err := json.NewDecoder(zr).Decode(&out); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "embedded-bytes")
 }
