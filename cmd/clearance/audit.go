@@ -208,12 +208,12 @@ func runAuditLog(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintln(tw, "SEQ\tTIME (UTC)\tACTOR\tKIND\tREFERENCE\tPARTIES\tCOUNTRIES\tDECISION")
 	for _, r := range recs {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Seq, r.Time.Format("2006-01-02 15:04:05"), r.Actor, r.Kind,
-			r.Reference, clip(strings.Join(r.Parties, "; "), 50), strings.Join(r.Countries, ","), r.Decision)
+			r.Reference, clipRunes(strings.Join(r.Parties, "; "), 50), strings.Join(r.Countries, ","), r.Decision)
 	}
 	return tw.Flush()
 }
 
-func clip(s string, n int) string {
+func clipRunes(s string, n int) string {
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
 	}
