@@ -112,7 +112,10 @@ func describeJSONError(err error) error {
 	if err == io.EOF {
 		return errors.New("empty request")
 	}
-	return err
+	if err == io.ErrUnexpectedEOF {
+		return errors.New("invalid JSON: the object is cut short")
+	}
+	return fmt.Errorf("invalid JSON: %w", err)
 }
 
 // Normalize validates r in place and puts its values in canonical form. The
