@@ -27,7 +27,8 @@ type CheckRequest struct {
 
 // CheckItem is one item to export: an ECCN with paragraph, or EAR99.
 type CheckItem struct {
-	ECCN string `json:"eccn"`
+	ECCN        string `json:"eccn"`
+	Description string `json:"description,omitempty"` // read where an entry carves out described items
 }
 
 // CheckParty is a party to the transaction with its role.
@@ -50,6 +51,7 @@ type CheckDecision struct {
 	Decision        string            `json:"decision"` // NLR, LICENSE_REQUIRED, PROHIBITED or REVIEW
 	LicenseRequired bool              `json:"license_required"`
 	Reasons         []json.RawMessage `json:"reasons"`
+	Date            string            `json:"date,omitempty"` // the date whose rules were applied
 }
 
 // CheckResponse is a determination with its audit reference.
@@ -82,6 +84,9 @@ func (r *CheckRequest) validate() error {
 		return invalidf("field \"items\": %d items, at most %d", len(r.Items), maxCheckItems)
 	}
 	for i, it := range r.Items {
+		if len(it.Description) > 2000 || !utf8.ValidString(it.Description) {
+			return invalidf("field \"items[%d].description\": valid UTF-8 of at most 2000 bytes", i)
+		}
 		if strings.TrimSpace(it.ECCN) == "" || len(it.ECCN) > 64 || !utf8.ValidString(it.ECCN) {
 			return invalidf("field \"items[%d].eccn\": want an ECCN such as \"5A992.c\" or \"EAR99\", got %q", i, it.ECCN)
 		}

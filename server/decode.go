@@ -22,7 +22,10 @@ import (
 func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		// curl -d sends application/x-www-form-urlencoded unless told
+		// otherwise; a JSON body under that label is read as JSON (a form
+		// body then fails as invalid JSON, naming the offset).
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json") && mt != "application/x-www-form-urlencoded") {
 			return problemf(http.StatusUnsupportedMediaType, slugUnsupportedMedia, "Unsupported media type",
 				"Content-Type %q: send application/json", ct)
 		}

@@ -81,6 +81,10 @@ func toProblem(err error) (p *problemError, internal bool) {
 		return unauthenticated(trimSentinel(err, app.ErrUnauthenticated)), false
 	case errors.Is(err, app.ErrUnavailable):
 		return problemf(http.StatusServiceUnavailable, slugUnavailable, "Service unavailable", "%s", trimSentinel(err, app.ErrUnavailable)), false
+	case errors.Is(err, context.Canceled):
+		// The client went away (or the server is shutting down); nobody
+		// reads this answer, and nothing was answered without its record.
+		return problemf(http.StatusServiceUnavailable, slugUnavailable, "Request cancelled", "the request was cancelled before it completed"), false
 	case errors.Is(err, context.DeadlineExceeded):
 		return problemf(http.StatusServiceUnavailable, slugTimeout, "Timed out", "the request took longer than the server allows; try again"), false
 	}

@@ -1,0 +1,360 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/clearance-oss/clearance/app"
+	"github.com/clearance-oss/clearance/ear"
+	"github.com/clearance-oss/clearance/lists/snapshot"
+	"github.com/clearance-oss/clearance/match"
+	"github.com/clearance-oss/clearance/server"
+	"github.com/clearance-oss/clearance/store"
+	"github.com/clearance-oss/clearance/store/sqlite"
+)
+
+// loadtestNames are the names the load generator screens, one per line:
+// listed names, misspellings and clear names, so the index does real work.
+//
+//go:embed loadtest_names.txt
+var loadtestNames string
+
+// maxLoadDuration bounds a run: the load generator is for measuring, not
+// for leaving a machine busy.
+const maxLoadDuration = 5 * time.Minute
+
+func init() {
+	register("loadtest", "measure POST /v1/screen throughput and latency against 127.0.0.1", runLoadtest)
+}
+
+type loadOptions struct {
+	url      string
+	key      string
+	workers  int
+	duration time.Duration
+	warmup   time.Duration
+	self     bool
+	dataDir  string
+	jsonOut  bool
+}
+
+func runLoadtest(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "loadtest", "[--url http://127.0.0.1:8080] [--key KEY] [--workers 32] [--duration 10s] | --self")
+	var o loadOptions
+	fs.StringVar(&o.url, "url", envDefault(env, "CLEARANCE_URL", "http://127.0.0.1:8080"), "server to load (loopback only; env CLEARANCE_URL)")
+	fs.StringVar(&o.key, "key", envDefault(env, "CLEARANCE_API_KEY", ""), "analyst or admin API key (env CLEARANCE_API_KEY)")
+	fs.IntVar(&o.workers, "workers", 32, "concurrent keep-alive connections")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured duration (at most 5m)")
+	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured warm-up before the measurement")
+	fs.BoolVar(&o.self, "self", false, "start an in-process server on 127.0.0.1 with a fresh SQLite store (in --data-dir or a temporary directory) and load it")
+	fs.StringVar(&o.dataDir, "data-dir", "", "with --self: where to put the SQLite store (default: a temporary directory, removed afterwards)")
+	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, pos)
+	}
+	if o.workers < 1 || o.workers > 1024 {
+		return fmt.Errorf("%w: --workers %d: want 1..1024", errUsage, o.workers)
+	}
+	if o.duration <= 0 || o.duration > maxLoadDuration || o.warmup < 0 || o.warmup > time.Minute {
+		return fmt.Errorf("%w: --duration must be in (0, 5m] and --warmup in [0, 1m]", errUsage)
+	}
+	names := loadNames()
+	if o.self {
+		stop, url, key, err := startSelfServer(ctx, env, o.dataDir)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		o.url, o.key = url, key
+	}
+	target, err := loopbackURL(o.url)
+	if err != nil {
+		return err
+	}
+	if o.key == "" {
+		return fmt.Errorf("%w: --key (or CLEARANCE_API_KEY) is required: an analyst key (clearance keys create --role analyst)", errUsage)
+	}
+	rep, err := generateLoad(ctx, target+"/v1/screen", o.key, names, o.workers, o.warmup, o.duration)
+	if err != nil {
+		return err
+	}
+	rep.Self = o.self
+	if o.jsonOut {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	fmt.Fprintln(env.Stdout, rep)
+	if rep.Errors > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%d requests failed", rep.Errors)}
+	}
+	return nil
+}
+
+func loadNames() []string {
+	var out []string
+	for _, l := range strings.Split(loadtestNames, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// loopbackURL accepts only http URLs whose host is a loopback address: the
+// load generator must not be pointed at someone else's server.
+func loopbackURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return "", fmt.Errorf("%w: --url %q: want http://127.0.0.1:PORT", errUsage, raw)
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	if host == "localhost" {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	if ip == nil || !ip.IsLoopback() {
+		return "", fmt.Errorf("%w: --url %q: the load generator only targets loopback addresses (127.0.0.1, ::1)", errUsage, raw)
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/"), nil
+}
+
+// LoadReport is the result of a load run.
+type LoadReport struct {
+	Workers     int            `json:"workers"`
+	Duration    time.Duration  `json:"duration_ns"`
+	Requests    int            `json:"requests"`
+	Errors      int            `json:"errors"`
+	ByStatus    map[string]int `json:"by_status"`
+	PerSecond   float64        `json:"requests_per_second"`
+	P50         time.Duration  `json:"p50_ns"`
+	P90         time.Duration  `json:"p90_ns"`
+	P99         time.Duration  `json:"p99_ns"`
+	Max         time.Duration  `json:"max_ns"`
+	Hits        int            `json:"hits"` // responses with decision "hit"
+	FirstError  string         `json:"first_error,omitempty"`
+	Self        bool           `json:"self"`
+	GOMAXPROCS  int            `json:"gomaxprocs"`
+	MeasuredAt  time.Time      `json:"measured_at"`
+	Description string         `json:"description"`
+}
+
+func (r *LoadReport) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "POST /v1/screen, %d workers, %s: %d requests, %.0f req/s, %d errors\n", r.Workers, r.Duration.Round(time.Millisecond), r.Requests, r.PerSecond, r.Errors)
+	fmt.Fprintf(&b, "latency p50 %s  p90 %s  p99 %s  max %s\n", ms(r.P50), ms(r.P90), ms(r.P99), ms(r.Max))
+	codes := make([]string, 0, len(r.ByStatus))
+	for c := range r.ByStatus {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		fmt.Fprintf(&b, "status %s: %d\n", c, r.ByStatus[c])
+	}
+	fmt.Fprintf(&b, "hits %d of %d", r.Hits, r.Requests)
+	if r.FirstError != "" {
+		fmt.Fprintf(&b, "\nfirst error: %s", r.FirstError)
+	}
+	return b.String()
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
+
+// generateLoad runs workers that each send one screening at a time over
+// their own keep-alive connection, for warmup (unmeasured) then duration.
+func generateLoad(ctx context.Context, target, key string, names []string, workers int, warmup, duration time.Duration) (*LoadReport, error) {
+	bodies := make([][]byte, len(names))
+	for i, n := range names {
+		bodies[i], _ = json.Marshal(map[string]string{"name": n})
+	}
+	tr := &http.Transport{MaxIdleConns: workers, MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers, IdleConnTimeout: time.Minute, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+
+	var measuring atomic.Bool
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		lat      []time.Duration
+		byStatus map[string]int
+		errors   int
+		hits     int
+		firstErr string
+	}
+	results := make([]result, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			res := &results[w]
+			res.byStatus = map[string]int{}
+			res.lat = make([]time.Duration, 0, 1<<14)
+			var hit = []byte(`"decision":"hit"`)
+			for i := w; ctx.Err() == nil; i += workers {
+				body := bodies[i%len(bodies)]
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+key)
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				var data []byte
+				if err == nil {
+					data, err = io.ReadAll(resp.Body)
+					resp.Body.Close()
+				}
+				lat := time.Since(t0)
+				if !measuring.Load() {
+					continue
+				}
+				if err != nil {
+					if ctx.Err() != nil {
+						return // the run ended mid-request; not an error
+					}
+					res.errors++
+					res.byStatus["transport"]++
+					if res.firstErr == "" {
+						res.firstErr = err.Error()
+					}
+					continue
+				}
+				res.lat = append(res.lat, lat)
+				res.byStatus[fmt.Sprint(resp.StatusCode)]++
+				if resp.StatusCode != http.StatusOK {
+					res.errors++
+					if res.firstErr == "" {
+						res.firstErr = fmt.Sprintf("%d %s", resp.StatusCode, bytes.TrimSpace(data))
+					}
+				} else if bytes.Contains(data, hit) {
+					res.hits++
+				}
+			}
+		}(w)
+	}
+	select {
+	case <-time.After(warmup):
+	case <-ctx.Done():
+	}
+	measuring.Store(true)
+	start := time.Now()
+	select {
+	case <-time.After(duration):
+	case <-ctx.Done():
+	}
+	elapsed := time.Since(start)
+	cancel()
+	wg.Wait()
+
+	rep := &LoadReport{Workers: workers, Duration: elapsed, ByStatus: map[string]int{}, GOMAXPROCS: runtime.GOMAXPROCS(0), MeasuredAt: time.Now().UTC(),
+		Description: "POST /v1/screen, single names, keep-alive, each response read fully"}
+	var all []time.Duration
+	for _, r := range results {
+		all = append(all, r.lat...)
+		rep.Errors += r.errors
+		rep.Hits += r.hits
+		for c, n := range r.byStatus {
+			rep.ByStatus[c] += n
+		}
+		if rep.FirstError == "" {
+			rep.FirstError = r.firstErr
+		}
+	}
+	rep.Requests = len(all) + rep.ByStatus["transport"]
+	if len(all) == 0 {
+		return rep, errors.New("no request completed: is the server running at " + target + "?")
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
+	rep.P50, rep.P90, rep.P99, rep.Max = pct(0.50), pct(0.90), pct(0.99), all[len(all)-1]
+	rep.PerSecond = float64(len(all)) / elapsed.Seconds()
+	return rep, nil
+}
+
+// startSelfServer runs the real server (embedded lists, license engine,
+// SQLite store, every screening audited) on 127.0.0.1:0 in this process,
+// creates an analyst key, and returns how to reach it.
+func startSelfServer(ctx context.Context, env *Env, dataDir string) (stop func(), url, key string, err error) {
+	var cleanup []func()
+	stop = func() {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			stop()
+		}
+	}()
+	if dataDir == "" {
+		dataDir, err = os.MkdirTemp("", "clearance-loadtest-*")
+		if err != nil {
+			return nil, "", "", err
+		}
+		dir := dataDir
+		cleanup = append(cleanup, func() { os.RemoveAll(dir) })
+	}
+	snap, err := snapshot.Default()
+	if err != nil {
+		return nil, "", "", err
+	}
+	ix := match.NewIndex(snap.Entities)
+	engine, err := ear.New(ix)
+	if err != nil {
+		return nil, "", "", err
+	}
+	st, err := sqlite.Open(ctx, dataDir, sqlite.Options{})
+	if err != nil {
+		return nil, "", "", err
+	}
+	cleanup = append(cleanup, func() { st.Close() })
+	svc, err := app.New(app.Config{Index: ix, Snapshot: app.SnapshotInfo(snap), Store: st, Checker: app.EARChecker{Engine: engine}, Node: auditNode()})
+	if err != nil {
+		return nil, "", "", err
+	}
+	cleanup = append(cleanup, func() { svc.Close() })
+	srv, err := server.New(server.Config{Service: svc})
+	if err != nil {
+		return nil, "", "", err
+	}
+	_, key, err = st.CreateKey(ctx, "loadtest", store.RoleAnalyst, cliActor(env))
+	if err != nil {
+		return nil, "", "", err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- server.Serve(sctx, "127.0.0.1:0", srv, server.ServeOptions{Ready: ready}) }()
+	select {
+	case addr := <-ready:
+		cleanup = append(cleanup, func() {
+			cancel()
+			<-done
+			if rep, err := st.VerifyAudit(context.Background()); err == nil {
+				fmt.Fprintf(env.Stderr, "audit trail after the run: %s\n", rep)
+			}
+		})
+		return stop, "http://" + addr, key, nil
+	case err := <-done:
+		cancel()
+		return nil, "", "", err
+	}
+}
