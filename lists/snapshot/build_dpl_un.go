@@ -170,9 +170,10 @@ func mergeDPLRows(c *clearance.Entity, rows []*clearance.Entity) {
 				cites = append(cites, x)
 			}
 		}
-		// 15 CFR 764.3(a)(2): a denial order runs from its effective date
-		// to its expiration date, which the official file states and the
-		// CSL lacks. Across addresses take the widest span.
+		// A denial order binds from its effective date until it expires
+		// (its own terms; the standard terms are Supp. No. 2 to 15 CFR Part
+		// 764): dates the official file states and the CSL lacks. Across
+		// addresses take the widest span.
 		if o.ListedOn != "" && (listedOn == "" || o.ListedOn < listedOn) {
 			listedOn = o.ListedOn
 		}
