@@ -35,7 +35,7 @@ const canonicalVersion = "clearance-audit-v1\n"
 //	          snapshot decision origin node request result prev_hash
 //
 // seq is decimal; time is TimeFormat in UTC; request and result are the
-// stored (compacted) JSON bytes, empty when absent. Hash is the lower-case
+// stored (compacted) JSON bytes, empty when absent or null. Hash is the lower-case
 // hex SHA-256 of this encoding. docs/store.md repeats this so an auditor can
 // check the chain with any tool.
 func Canonical(r *Record) []byte {
@@ -65,10 +65,19 @@ func Canonical(r *Record) []byte {
 	field(r.Decision)
 	field(r.Origin)
 	field(r.Node)
-	field(string(r.Request))
-	field(string(r.Result))
+	field(jsonField(r.Request))
+	field(jsonField(r.Result))
 	field(r.PrevHash)
 	return b.Bytes()
+}
+
+// jsonField is the canonical text of a JSON field: JSON null and absent
+// are the same (a JSONL export writes absent as null).
+func jsonField(raw json.RawMessage) string {
+	if string(raw) == "null" {
+		return ""
+	}
+	return string(raw)
 }
 
 // Hash returns the hex SHA-256 of r's canonical encoding.
@@ -152,6 +161,9 @@ func compactJSON(field string, raw json.RawMessage) (json.RawMessage, error) {
 	var b bytes.Buffer
 	if err := json.Compact(&b, raw); err != nil {
 		return nil, fmt.Errorf("%w: audit field %q: %v", ErrInvalid, field, err)
+	}
+	if b.String() == "null" {
+		return nil, nil
 	}
 	if !utf8.Valid(b.Bytes()) {
 		return nil, fmt.Errorf("%w: audit field %q: invalid UTF-8", ErrInvalid, field)

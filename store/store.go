@@ -179,8 +179,9 @@ func (r Role) rank() int {
 	return 0
 }
 
-// Allows reports whether r is at least min. An unknown role allows nothing.
-func (r Role) Allows(min Role) bool { return r.rank() > 0 && r.rank() >= min.rank() }
+// Allows reports whether r is at least min. An unknown role allows nothing,
+// and nothing satisfies an unknown minimum (fail closed).
+func (r Role) Allows(min Role) bool { return r.rank() > 0 && min.rank() > 0 && r.rank() >= min.rank() }
 
 // KeyStore holds API keys. Only a SHA-256 hash of each key is stored.
 type KeyStore interface {
