@@ -1,0 +1,192 @@
+package ear
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clearance-oss/clearance/match"
+)
+
+func determine(t *testing.T, e *Engine, js string) Decision {
+	t.Helper()
+	r, err := ParseRequest([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.Determine(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func reasonsOf(d Decision, rule string) []Reason {
+	var out []Reason
+	for _, r := range d.Reasons {
+		if r.Rule == rule {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestFuzzyPartyIsReviewNamingTheCandidate(t *testing.T) {
+	d := determine(t, fixtureEngine(t), `{"items":[{"eccn":"EAR99"}],"destination":"CN","parties":[{"name":"Xiamen Meiya","role":"end_user"}],"date":"2026-03-01"}`)
+	if d.Decision != Review || d.LicenseRequired {
+		t.Fatalf("decision %s, want REVIEW", d.Decision)
+	}
+	rs := reasonsOf(d, "party-review")
+	if len(rs) != 1 || rs[0].Evidence.Entry == nil || rs[0].Evidence.Entry.Name != "Xiamen Meiya Pico Information Co. Ltd." ||
+		rs[0].Evidence.Entry.Score >= CertainScore || rs[0].Evidence.Entry.Score < match.DefaultThreshold {
+		t.Fatalf("party-review reasons %+v", rs)
+	}
+	if !strings.Contains(rs[0].Detail, "Xiamen Meiya Pico") {
+		t.Errorf("detail does not name the candidate: %s", rs[0].Detail)
+	}
+}
+
+func TestDefaultDateIsToday(t *testing.T) {
+	e, err := New(fixtureEngine(t).ix, WithClock(func() time.Time { return time.Date(2019, 10, 1, 12, 0, 0, 0, time.UTC) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := determine(t, e, `{"items":[{"eccn":"EAR99"}],"destination":"CN","parties":[{"name":"Hikvision"}]}`)
+	if d.Date != "2019-10-01" || d.Decision != NLR {
+		t.Fatalf("date %s decision %s, want 2019-10-01 NLR", d.Date, d.Decision)
+	}
+}
+
+func TestNoIndexMeansNotScreened(t *testing.T) {
+	e, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := determine(t, e, `{"items":[{"eccn":"EAR99"}],"destination":"DE","parties":[{"name":"Anyone GmbH"}]}`)
+	if d.Decision != Review || len(reasonsOf(d, "party-review")) != 1 {
+		t.Fatalf("decision %s reasons %+v", d.Decision, d.Reasons)
+	}
+}
+
+// TestRequirementsAreCumulative: a chart X, an Entity List party, a
+// military end user and a UVL party all show up; none hides another.
+func TestRequirementsAreCumulative(t *testing.T) {
+	d := determine(t, fixtureEngine(t), `{"items":[{"eccn":"5A992.c"},{"eccn":"3A001.b.1"}],"destination":"CN","end_user_type":"military",
+		"parties":[{"name":"Dahua Technology","role":"ultimate_consignee"},{"name":"Atlas Sanatgaran","role":"intermediate_consignee"}],"date":"2026-03-01"}`)
+	for _, rule := range []string{"chart", "entity-list", "military-end-use", "unverified-list"} {
+		if len(reasonsOf(d, rule)) == 0 {
+			t.Errorf("no %s reason", rule)
+		}
+	}
+	if d.Decision != LicenseRequired {
+		t.Errorf("decision %s", d.Decision)
+	}
+	for _, r := range reasonsOf(d, "chart") {
+		if r.Outcome == LicenseRequired && (r.LicenseExceptions == nil || !r.LicenseExceptions.Excluded) {
+			t.Errorf("chart requirement keeps license exceptions despite the Entity List / UVL parties: %+v", r.LicenseExceptions)
+		}
+	}
+}
+
+func TestEntityListDJIEffectiveBeforePublication(t *testing.T) {
+	// 85 FR 83416 was published 2020-12-22 but took effect 2020-12-18.
+	e := fixtureEngine(t)
+	before := determine(t, e, `{"items":[{"eccn":"EAR99"}],"destination":"CN","parties":[{"name":"DJI"}],"date":"2020-12-17"}`)
+	after := determine(t, e, `{"items":[{"eccn":"EAR99"}],"destination":"CN","parties":[{"name":"DJI"}],"date":"2020-12-18"}`)
+	if before.Decision != NLR || after.Decision != LicenseRequired {
+		t.Fatalf("DJI 2020-12-17 %s, 2020-12-18 %s", before.Decision, after.Decision)
+	}
+}
+
+func TestSplitOwnersMostRestrictivePolicy(t *testing.T) {
+	// Hikvision's policy is case-by-case for 1A004.c; Dahua's is presumption
+	// of denial for everything: the affiliate takes the stricter one.
+	d := determine(t, fixtureEngine(t), `{"items":[{"eccn":"1A004.c"}],"destination":"CN","parties":[{"name":"Zhejiang Lakeview Optics Trading Co",
+		"owners":[{"name":"Hikvision","percent":30},{"name":"Dahua Technology","percent":30}]}],"date":"2025-10-01"}`)
+	rs := reasonsOf(d, "affiliates")
+	if len(rs) != 1 || !strings.HasPrefix(rs[0].ReviewPolicy, "Presumption of denial") || !strings.Contains(rs[0].Detail, "Dahua") {
+		t.Fatalf("affiliates reasons %+v", rs)
+	}
+}
+
+func TestRunBatch(t *testing.T) {
+	in := strings.Join([]string{
+		`{"id":"one","items":[{"eccn":"EAR99"}],"destination":"CN","parties":[{"name":"Hikvision"}],"date":"2019-10-01"}`,
+		``,
+		`{"id":"two","items":[{"eccn":"EAR99"}],"destination":"CN","parties":[{"name":"Hikvision"}],"date":"2019-10-10"}`,
+		`{"id":"bad","items":[{"eccn":"EAR99"}],"destination":"CN","parties":[{"name":"X","role":"boss"}]}`,
+		`{"id":"three","items":[{"eccn":"EAR99"}],"destination":"CU"}`,
+		`{"id":"four","items":[{"eccn":"9A999"}],"destination":"CU"}`,
+	}, "\n")
+	var out bytes.Buffer
+	sum, err := fixtureEngine(t).RunBatch(context.Background(), strings.NewReader(in), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Lines != 5 || sum.Errors != 2 || sum.ByDecision[NLR] != 1 || sum.ByDecision[LicenseRequired] != 2 {
+		t.Errorf("summary %+v", sum)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	want := []string{"one NLR", "two LICENSE_REQUIRED", "bad line 4 parties[0].role", "three LICENSE_REQUIRED", "four line 6 items[0].eccn"}
+	if len(lines) != len(want) {
+		t.Fatalf("%d output lines, want %d", len(lines), len(want))
+	}
+	for i, l := range lines {
+		var v struct {
+			ID       string `json:"id"`
+			Decision string `json:"decision"`
+			Line     int    `json:"line"`
+			Error    string `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatal(err)
+		}
+		f := strings.Fields(want[i])
+		if v.ID != f[0] {
+			t.Errorf("line %d id %q, want %q", i+1, v.ID, f[0])
+		}
+		if len(f) == 2 && v.Decision != f[1] {
+			t.Errorf("line %d decision %q, want %s", i+1, v.Decision, f[1])
+		}
+		if len(f) == 4 && (v.Line != int(f[2][0]-'0') || !strings.Contains(v.Error, f[3]) || !strings.HasPrefix(v.Error, "line ")) {
+			t.Errorf("line %d error %+v, want line %s naming %s", i+1, v, f[2], f[3])
+		}
+	}
+}
+
+func TestEveryReasonCitedOnSnapshot(t *testing.T) {
+	e, _ := realEngine(t)
+	d := determine(t, e, `{"items":[{"eccn":"EAR99"},{"eccn":"5A992.c"}],"destination":"CN","parties":[{"name":"Huawei Technologies Co., Ltd."}],"date":"2026-03-01"}`)
+	rs := reasonsOf(d, "entity-list")
+	if len(rs) < 2 {
+		t.Fatalf("entity-list reasons %d", len(rs))
+	}
+	for _, r := range d.Reasons {
+		if len(r.Cite.CFR) == 0 {
+			t.Errorf("uncited reason %+v", r)
+		}
+	}
+	// The Huawei affiliates with identical requirement and policy collapse
+	// into one reason per item that names the others.
+	if !strings.Contains(rs[0].Evidence.Note, "also matches") {
+		t.Errorf("no collapse note: %q", rs[0].Evidence.Note)
+	}
+}
+
+func BenchmarkDetermineSnapshot(b *testing.B) {
+	e, _ := realEngine(b)
+	r, err := ParseRequest([]byte(`{"items":[{"eccn":"EAR99"},{"eccn":"3A001.b.1"}],"destination":"CN","parties":[{"name":"Hangzhou Hik-Vision Digital Tech Co","role":"end_user"},{"name":"Shenzhen Example Freight Forwarding","role":"intermediate_consignee"}],"end_user_type":"police","date":"2026-03-01"}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Determine(context.Background(), r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "determinations/s")
+}
