@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	clearance "github.com/clearance-oss/clearance"
@@ -300,7 +301,8 @@ func splitMulti(s string) []string {
 
 // parseCSVAddress keeps the full text and takes the country from the last
 // comma-separated part when it is an upper-case two-letter code
-// ("No. 555 Qianmo Road, Binjiang District, Hangzhou, 310052, CN").
+// ("No. 555 Qianmo Road, Binjiang District, Hangzhou, 310052, CN"), or
+// is US when the address ends in a US state code and ZIP code.
 func parseCSVAddress(s string) Address {
 	a := Address{Address: s}
 	if i := strings.LastIndex(s, ","); i >= 0 || len(s) == 2 {
@@ -308,10 +310,18 @@ func parseCSVAddress(s string) Address {
 		if isISO2(last) {
 			a.Country = last
 			a.Address = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s[:max(i, 0)]), ","))
+			return a
 		}
+	}
+	if usStateZIP.MatchString(s) {
+		a.Country = "US"
 	}
 	return a
 }
+
+// usStateZIP matches the end of a US address that omits the country, as
+// many DPL rows of the CSL do ("…, FORT WORTH, TX, 76127").
+var usStateZIP = regexp.MustCompile(`, (A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY]), \d{5}(-\d{4})?$`)
 
 func isISO2(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'

@@ -2,6 +2,7 @@ package dpl
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	clearance "github.com/clearance-oss/clearance"
 	"github.com/clearance-oss/clearance/lists"
+	"github.com/clearance-oss/clearance/lists/csl"
 )
 
 const officialCSV = "testdata/dpl_04142026.csv"
@@ -282,4 +284,58 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestIDsStableAcrossRefreshes measures the stable-id promise on real data:
+// the DPL as the 2022-04-21 CSL carried it and the official DPL file of
+// 2026-04-14 are four years apart; every party on both must get the same
+// id from both readers (lists.StableID of name and country).
+func TestIDsStableAcrossRefreshes(t *testing.T) {
+	f, err := os.Open("../csl/testdata/consolidated_2022-04-21.csv.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := map[string]string{} // id -> name, 2022
+	r := csl.NewReader(zr)
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.List == clearance.DPL {
+			e := rec.Entity()
+			old[e.ID] = e.Name
+		}
+	}
+	newIDs := map[string]bool{}
+	newNames := map[string]bool{}
+	for _, rec := range readAll(t, officialCSV) {
+		e := rec.Entity()
+		newIDs[e.ID] = true
+		newNames[lists.NormalizeName(e.Name)] = true
+	}
+	kept, onBoth := 0, 0
+	for id, name := range old {
+		if !newNames[lists.NormalizeName(name)] {
+			continue // delisted since 2022 (orders expire)
+		}
+		onBoth++
+		if newIDs[id] {
+			kept++
+		} else {
+			t.Logf("id of %q changed", name)
+		}
+	}
+	t.Logf("%d distinct 2022 DPL ids, %d of their parties still listed in 2026, %d kept their id", len(old), onBoth, kept)
+	if onBoth != 262 || kept != 257 { // the 5 others: BIS corrected the country (RS to RU) or the ZIP
+		t.Errorf("%d of %d parties on both lists kept their id", kept, onBoth)
+	}
 }

@@ -23,14 +23,14 @@ var idTypesTXT string
 
 var (
 	idTypesOnce sync.Once
-	idTypes     []string // longest first
+	idTypes     []string // each followed by a space, longest first
 )
 
 func loadIDTypes() []string {
 	idTypesOnce.Do(func() {
 		for _, l := range strings.Split(idTypesTXT, "\n") {
 			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-				idTypes = append(idTypes, l)
+				idTypes = append(idTypes, l+" ")
 			}
 		}
 		sort.SliceStable(idTypes, func(i, j int) bool { return len(idTypes[i]) > len(idTypes[j]) })
@@ -201,11 +201,11 @@ func ParseDates(s string) []string {
 // "Tax ID No. 100036386 (Serbia)"); the types it knows are in idtypes.txt.
 func parseIdentifier(item string) (clearance.Identifier, bool) {
 	for _, t := range loadIDTypes() {
-		rest, ok := strings.CutPrefix(item, t+" ")
+		rest, ok := strings.CutPrefix(item, t)
 		if !ok {
 			continue
 		}
-		id := clearance.Identifier{Type: t}
+		id := clearance.Identifier{Type: strings.TrimSuffix(t, " ")}
 		var notes []string
 		if loc := issuedRE.FindStringIndex(rest); loc != nil {
 			for _, m := range issuedRE.FindAllStringSubmatch(rest[loc[0]:], -1) {
