@@ -146,14 +146,14 @@ func TestReadHeaderErrors(t *testing.T) {
 
 func TestParseCountry(t *testing.T) {
 	for in, want := range map[string]string{"CN": "CN", "cn": "CN", "Ir": "IR", "UK": "GB", "XK": "XK", "KP": "KP"} {
-		got, err := parseCountry(in)
+		got, err := ParseCountry(in)
 		if err != nil || got != want {
-			t.Errorf("parseCountry(%q) = %q, %v; want %q", in, got, err, want)
+			t.Errorf("ParseCountry(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"ZZ", "EU", "USA", "C", "1A", "China", "ÇN"} {
-		if got, err := parseCountry(in); err == nil {
-			t.Errorf("parseCountry(%q) = %q, want an error", in, got)
+		if got, err := ParseCountry(in); err == nil {
+			t.Errorf("ParseCountry(%q) = %q, want an error", in, got)
 		}
 	}
 }

@@ -153,14 +153,14 @@ func (c columns) rowFromCells(file string, line int, cells []string) (row Row, b
 		return Row{}, false, fmt.Errorf("%s: row %d: column \"name\": empty (every row needs a name to screen)", file, line)
 	}
 	if v := cell(c.typ); v != "" {
-		t, err := parseRowType(v)
+		t, err := ParseType(v)
 		if err != nil {
 			return Row{}, false, fmt.Errorf("%s: row %d: column \"type\": %w", file, line, err)
 		}
 		row.Type = t
 	}
 	if v := cell(c.country); v != "" {
-		cc, err := parseCountry(v)
+		cc, err := ParseCountry(v)
 		if err != nil {
 			return Row{}, false, fmt.Errorf("%s: row %d: column \"country\": %w", file, line, err)
 		}
@@ -169,10 +169,12 @@ func (c columns) rowFromCells(file string, line int, cells []string) (row Row, b
 	return row, false, nil
 }
 
-// parseRowType accepts the contract's values (person, entity, vessel,
-// aircraft) and the synonyms clearance.ParseEntityType knows (organization,
-// company, individual …).
-func parseRowType(s string) (clearance.EntityType, error) {
+// ParseType parses an input row's type: the contract's values (person,
+// entity, vessel, aircraft) and the synonyms clearance.ParseEntityType knows
+// (organization, company, individual …). The CLI and server use it for
+// their --type / type parameters too, so every entry point accepts the same
+// words.
+func ParseType(s string) (clearance.EntityType, error) {
 	t, err := clearance.ParseEntityType(s)
 	if err != nil {
 		return "", fmt.Errorf("%q is not a type (want person, entity, vessel, aircraft or empty)", s)
@@ -180,12 +182,12 @@ func parseRowType(s string) (clearance.EntityType, error) {
 	return t, nil
 }
 
-// parseCountry accepts an ISO 3166-1 alpha-2 code in either case and returns
-// it in upper case. Codes are checked against the CLDR region registry
+// ParseCountry parses an input row's country: an ISO 3166-1 alpha-2 code in
+// either case, returned in upper case. Codes are checked against the CLDR region registry
 // (golang.org/x/text/language), so "ZZ" or "EU" are rejected while the
 // exceptionally reserved "UK" is accepted as GB and "XK" (Kosovo, used by
 // OFAC and the EU) is accepted as is.
-func parseCountry(s string) (string, error) {
+func ParseCountry(s string) (string, error) {
 	bad := fmt.Errorf("%q is not an ISO 3166-1 alpha-2 country code (e.g. CN, RU, IR)", s)
 	if len(s) != 2 || !isASCIILetter(s[0]) || !isASCIILetter(s[1]) {
 		return "", bad
