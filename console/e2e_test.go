@@ -14,8 +14,6 @@ package console
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -116,12 +114,7 @@ func fullStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatalf("ear: %v", err)
 	}
-	snap := app.Snapshot{Version: defaultSnap.Version, Built: defaultSnap.BuiltAt.UTC().Format(time.RFC3339)}
-	for _, l := range defaultSnap.Lists() {
-		snap.Sources = append(snap.Sources, app.Source{List: l.Code, Name: l.Name, Agency: l.Agency, CSLSource: l.CSLSource,
-			Entries: l.Entries, AsOf: l.AsOf, Origin: strings.Join(l.Sources, ", ")})
-	}
-	s := newStackIndex(t, defaultIx, snap, earChecker{eng})
+	s := newStackIndex(t, defaultIx, app.SnapshotInfo(defaultSnap), app.EARChecker{Engine: eng})
 	api, err := server.New(server.Config{Service: s.svc, Console: s.console})
 	if err != nil {
 		t.Fatalf("server: %v", err)
@@ -130,35 +123,6 @@ func fullStack(t *testing.T) *stack {
 	s.srv = httptest.NewServer(api)
 	t.Cleanup(s.srv.Close)
 	return s
-}
-
-// earChecker adapts the EAR engine to app.Checker through the batch
-// contract's JSON, the shape both sides share.
-type earChecker struct{ e *ear.Engine }
-
-func (c earChecker) Check(ctx context.Context, req app.CheckRequest) (app.CheckDecision, error) {
-	req.Reference = ""
-	b, err := json.Marshal(req)
-	if err != nil {
-		return app.CheckDecision{}, err
-	}
-	r, err := ear.ParseRequest(b)
-	if err != nil {
-		return app.CheckDecision{}, fmt.Errorf("%w: %v", app.ErrInvalid, err)
-	}
-	d, err := c.e.Determine(ctx, r)
-	if err != nil {
-		return app.CheckDecision{}, err
-	}
-	out := app.CheckDecision{ID: d.ID, Decision: string(d.Decision), LicenseRequired: d.LicenseRequired}
-	for _, reason := range d.Reasons {
-		rb, err := json.Marshal(reason)
-		if err != nil {
-			return app.CheckDecision{}, err
-		}
-		out.Reasons = append(out.Reasons, rb)
-	}
-	return out, nil
 }
 
 // shot saves a full-page screenshot.
