@@ -295,3 +295,21 @@ func BenchmarkLoadDefaultAsJSON(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "embedded-bytes")
 }
+
+func FuzzDecode(f *testing.F) {
+	// Seeds: a real snapshot's first entities, re-encoded, and garbage.
+	s := loadDefault(f)
+	var buf bytes.Buffer
+	small := &Snapshot{Version: s.Version, BuiltAt: s.BuiltAt, Sources: s.Sources, Entities: s.Entities[:20]}
+	if err := Encode(&buf, small); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := Decode(bytes.NewReader(data))
+		if err == nil && got.Check() != nil {
+			t.Fatal("Decode returned a snapshot that fails Check")
+		}
+	})
+}
