@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -30,8 +31,9 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 // runAuditVerify recomputes the hash chain; exit status 1 names the first
 // edited, deleted or reordered record.
 func runAuditVerify(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "audit verify", "[--json]")
+	fs := newFlagSet(env, "audit verify", "[--json] [--anchor SEQ:HASH]")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	anchor := fs.String("anchor", "", "also check that record SEQ still has HASH, as noted from an earlier verify (detects a rewritten chain)")
 	sf := addStoreFlags(fs, env)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -45,6 +47,11 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if rep.OK && *anchor != "" {
+		if err := checkAnchor(ctx, s, *anchor, &rep); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -56,6 +63,29 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	}
 	if !rep.OK {
 		return &exitError{code: 1, err: errors.New(rep.String())}
+	}
+	return nil
+}
+
+// checkAnchor compares a head noted earlier (printed by verify, kept
+// outside the database) with the chain now. Someone able to rewrite the
+// database could recompute every hash after an edit; they cannot change
+// the anchor kept elsewhere.
+func checkAnchor(ctx context.Context, s store.AuditTrail, anchor string, rep *store.VerifyReport) error {
+	seqText, hash, ok := strings.Cut(anchor, ":")
+	seq, err := strconv.ParseInt(seqText, 10, 64)
+	if !ok || err != nil || seq < 1 || len(hash) != 64 {
+		return fmt.Errorf("%w: --anchor %q: want SEQ:HASH, e.g. 1200:3f9a… (64 hex digits)", errUsage, anchor)
+	}
+	recs, err := s.ListAudit(ctx, store.Filter{After: seq - 1, Limit: 1})
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(recs) == 0 || recs[0].Seq != seq:
+		rep.OK, rep.FirstBad, rep.Problem = false, seq, fmt.Sprintf("anchored record %d no longer exists", seq)
+	case !strings.EqualFold(recs[0].Hash, hash):
+		rep.OK, rep.FirstBad, rep.Problem = false, seq, fmt.Sprintf("record %d's hash is %s, not the anchored %s: the chain was rewritten", seq, recs[0].Hash, hash)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,6 +129,14 @@ func TestAuditVerifyExport(t *testing.T) {
 	code, out, errs := runCLI(t, "", nil, "audit", "verify", "--data-dir", dir)
 	if code != 0 || !strings.Contains(out, "OK: 9 records") {
 		t.Fatalf("verify: %d %s %s", code, out, errs)
+	}
+	recs, _ := s.ListAudit(context.Background(), store.Filter{After: 4, Limit: 1})
+	anchor := fmt.Sprintf("5:%s", recs[0].Hash)
+	if code, _, errs := runCLI(t, "", nil, "audit", "verify", "--anchor", anchor, "--data-dir", dir); code != 0 {
+		t.Fatalf("verify --anchor: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "", nil, "audit", "verify", "--anchor", "5:"+strings.Repeat("ab", 32), "--data-dir", dir); code != 1 || !strings.Contains(errs, "rewritten") {
+		t.Fatalf("verify with a wrong anchor: %d %s", code, errs)
 	}
 	outFile := filepath.Join(t.TempDir(), "hik.csv")
 	code, _, errs = runCLI(t, "", nil, "audit", "export", "--format", "csv", "--party", "hikvision", "--country", "cn",
