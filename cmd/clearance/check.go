@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clearance-oss/clearance/ear"
@@ -143,17 +144,28 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// newEAREngine builds the engine over the embedded snapshot. Without
-// parties there is nothing to screen, so the index (about 3 s) is skipped.
+var (
+	earOnce   sync.Once
+	earEngine *ear.Engine
+	earErr    error
+)
+
+// newEAREngine builds the engine over the embedded snapshot, once per
+// process. Without parties there is nothing to screen, so the index
+// (about 3 s to build) is skipped.
 func newEAREngine(screen bool) (*ear.Engine, error) {
 	if !screen {
 		return ear.New(match.NewIndex(nil))
 	}
-	s, err := snapshot.Default()
-	if err != nil {
-		return nil, err
-	}
-	return ear.New(match.NewIndex(s.Entities))
+	earOnce.Do(func() {
+		s, err := snapshot.Default()
+		if err != nil {
+			earErr = err
+			return
+		}
+		earEngine, earErr = ear.New(match.NewIndex(s.Entities))
+	})
+	return earEngine, earErr
 }
 
 func runCheckBatch(ctx context.Context, env *Env, in, out string) (err error) {
