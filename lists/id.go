@@ -20,7 +20,8 @@ import (
 //     REFERENCE_NUMBER, CSL entity_number on OFAC rows), the id is
 //     "<list>-<number>", lower case, e.g. "sdn-30946", "un-cdi.001";
 //   - otherwise it is "<list>-<country>-<hash>", where country is the ISO-2
-//     code of the entry's first address ("xx" when unknown) and hash is the
+//     code of the entry's first address that has one (FirstCountry; "xx"
+//     when none) and hash is the
 //     first 12 hex digits of SHA-256 of NormalizeName(name), e.g.
 //     "el-cn-3f0c…". Amending aliases, addresses after the first, programs,
 //     citations or remarks leaves the id unchanged; renaming the primary
@@ -56,6 +57,18 @@ func idSafe(s string) string {
 	return strings.Trim(b.String(), "-.")
 }
 
+// FirstCountry returns the country of the first address that has one, in
+// the source's order: the country StableID takes for sources without their
+// own numbers.
+func FirstCountry(addrs []clearance.Address) string {
+	for _, a := range addrs {
+		if a.Country != "" {
+			return a.Country
+		}
+	}
+	return ""
+}
+
 func hash12(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])[:12]
@@ -76,10 +89,8 @@ func AssignUniqueIDs(entities []clearance.Entity) {
 	for i := range entities {
 		e := &entities[i]
 		if e.ID == "" {
-			country := ""
-			if len(e.Addresses) > 0 {
-				country = e.Addresses[0].Country
-			} else if len(e.Countries) > 0 {
+			country := FirstCountry(e.Addresses)
+			if country == "" && len(e.Countries) > 0 {
 				country = e.Countries[0]
 			}
 			e.ID = StableID(e.List, e.SourceID, country, e.Name)

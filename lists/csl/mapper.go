@@ -111,11 +111,7 @@ func (rec Record) Entity() clearance.Entity {
 		e.Type = lists.InferType(e.Name, hints...)
 		e.TypeInferred = true
 	}
-	country := ""
-	if len(e.Addresses) > 0 {
-		country = e.Addresses[0].Country
-	}
-	e.ID = lists.StableID(e.List, rec.EntityNumber, country, e.Name)
+	e.ID = lists.StableID(e.List, rec.EntityNumber, lists.FirstCountry(e.Addresses), e.Name)
 	return e
 }
 
