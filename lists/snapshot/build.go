@@ -100,9 +100,15 @@ type builder struct {
 type step func(b *builder, r io.Reader, src *Source) error
 
 // steps maps a manifest source id to the code that reads and merges it.
+// Sources run in manifest order; one that enriches a list must come after
+// one that provides it (readManifest checks).
 var steps = map[string]step{
 	"csl":             (*builder).addCSL,
 	"bis-entity-list": (*builder).enrichEntityList,
+	"bis-dpl":         (*builder).mergeDPL,
+	"un-sc":           (*builder).addUN,
+	"bis-meu":         (*builder).enrichMEU,
+	"bis-mieu":        (*builder).addMIEU,
 }
 
 // readManifest loads the sources manifest.
@@ -121,6 +127,15 @@ func readManifest(dir fs.FS) ([]sourceSpec, error) {
 		}
 		if _, err := time.Parse("2006-01-02", s.AsOf); err != nil {
 			return nil, fmt.Errorf("snapshot: %s: source %q: field %q: %w", ManifestFile, s.ID, "as_of", err)
+		}
+		for _, l := range s.Enriches {
+			provided := false
+			for _, earlier := range specs[:i] {
+				provided = provided || containsList(earlier.Lists, l)
+			}
+			if !provided {
+				return nil, fmt.Errorf("snapshot: %s: source %q enriches %s, but no earlier source provides it", ManifestFile, s.ID, l)
+			}
 		}
 	}
 	return specs, nil

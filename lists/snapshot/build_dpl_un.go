@@ -12,13 +12,6 @@ import (
 	"github.com/clearance-oss/clearance/lists/un"
 )
 
-func init() {
-	steps["bis-dpl"] = (*builder).mergeDPL
-	steps["un-sc"] = (*builder).addUN
-	steps["bis-meu"] = (*builder).enrichMEU
-	steps["bis-mieu"] = (*builder).addMIEU
-}
-
 // enrichMEU completes the CSL's MEU rows from the Supplement No. 7 parse,
 // as enrichEntityList does for the Entity List.
 func (b *builder) enrichMEU(r io.Reader, src *Source) error {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	clearance "github.com/clearance-oss/clearance"
@@ -312,4 +313,21 @@ func FuzzDecode(f *testing.F) {
 			t.Fatal("Decode returned a snapshot that fails Check")
 		}
 	})
+}
+
+func TestBuildRejectsBadManifest(t *testing.T) {
+	tests := []struct{ name, manifest, want string }{
+		{"unknown id", `[{"id":"x","path":"p","file":"f","url":"u","as_of":"2026-01-01"}]`, `source "x": no build step`},
+		{"missing url", `[{"id":"csl","path":"p","file":"f","as_of":"2026-01-01"}]`, `source 0: id, path, file, url and as_of are required`},
+		{"bad date", `[{"id":"csl","path":"p","file":"f","url":"u","as_of":"31/07/2026"}]`, `field "as_of"`},
+		{"enrich first", `[{"id":"bis-entity-list","path":"p","file":"f","url":"u","as_of":"2026-07-09","enriches":["EL"]}]`, `enriches EL, but no earlier source provides it`},
+		{"missing file", `[{"id":"csl","path":"nope.json","file":"f","url":"u","as_of":"2026-07-31"}]`, `source "csl": open nope.json`},
+	}
+	for _, tt := range tests {
+		dir := fstest.MapFS{ManifestFile: {Data: []byte(tt.manifest)}}
+		_, _, err := Build(dir, time.Now())
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err %v, want %q", tt.name, err, tt.want)
+		}
+	}
 }
