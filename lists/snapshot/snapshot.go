@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -275,4 +276,24 @@ func DefaultManifest() (*Manifest, error) {
 // ManifestOf returns the manifest of s.
 func ManifestOf(s *Snapshot) Manifest {
 	return Manifest{Version: s.Version, BuiltAt: s.BuiltAt, Sources: s.Sources, Counts: s.Counts(), Total: len(s.Entities)}
+}
+
+// CheckShrink compares a new snapshot's manifest with the one it replaces
+// and reports every list that lost more than half its entries or
+// disappeared. A list halving overnight is far likelier a truncated or
+// misparsed download than a policy change, and loading it would silently
+// stop screening against the missing half; so a refresh rejects it unless
+// a person confirms.
+func CheckShrink(old, new *Manifest) error {
+	var shrunk []string
+	for _, code := range sortedCodes(old.Counts) {
+		was, now := old.Counts[code], new.Counts[code]
+		if was > 0 && now*2 < was {
+			shrunk = append(shrunk, fmt.Sprintf("%s %d → %d", code, was, now))
+		}
+	}
+	if len(shrunk) > 0 {
+		return fmt.Errorf("snapshot %s → %s: lists shrank by more than half: %s", old.Version, new.Version, strings.Join(shrunk, ", "))
+	}
+	return nil
 }

@@ -331,3 +331,16 @@ func TestBuildRejectsBadManifest(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckShrink(t *testing.T) {
+	old := &Manifest{Version: "a", Counts: map[clearance.ListCode]int{clearance.EL: 3420, clearance.SDN: 19181, clearance.CAP: 1}}
+	ok := &Manifest{Version: "b", Counts: map[clearance.ListCode]int{clearance.EL: 1710, clearance.SDN: 19000, clearance.CAP: 1}}
+	if err := CheckShrink(old, ok); err != nil {
+		t.Errorf("EL at exactly half: %v", err)
+	}
+	bad := &Manifest{Version: "c", Counts: map[clearance.ListCode]int{clearance.EL: 1709, clearance.SDN: 19181}}
+	err := CheckShrink(old, bad)
+	if err == nil || !strings.Contains(err.Error(), "CAP 1 → 0, EL 3420 → 1709") {
+		t.Errorf("err = %v", err)
+	}
+}

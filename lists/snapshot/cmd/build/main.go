@@ -22,14 +22,15 @@ import (
 func main() {
 	sources := flag.String("sources", "data/sources", "directory holding sources.json and the files it names")
 	out := flag.String("out", "lists/snapshot/data", "directory to write the snapshot and manifest.json to")
+	allowShrink := flag.Bool("allow-shrink", false, "write the snapshot even if a list lost more than half its entries")
 	flag.Parse()
-	if err := run(*sources, *out); err != nil {
+	if err := run(*sources, *out, *allowShrink); err != nil {
 		fmt.Fprintln(os.Stderr, "build:", err)
 		os.Exit(1)
 	}
 }
 
-func run(sourcesDir, outDir string) error {
+func run(sourcesDir, outDir string, allowShrink bool) error {
 	start := time.Now()
 	s, report, err := snapshot.Build(os.DirFS(sourcesDir), time.Now())
 	if err != nil {
@@ -40,8 +41,15 @@ func run(sourcesDir, outDir string) error {
 	// idle rebuild leaves the committed files byte for byte unchanged.
 	if old, err := os.ReadFile(filepath.Join(outDir, snapshot.ManifestDataFile)); err == nil {
 		var m snapshot.Manifest
-		if json.Unmarshal(old, &m) == nil && m.Version == s.Version {
+		if err := json.Unmarshal(old, &m); err != nil {
+			return fmt.Errorf("%s: %w", snapshot.ManifestDataFile, err)
+		}
+		if m.Version == s.Version {
 			s.BuiltAt = m.BuiltAt
+		}
+		built := snapshot.ManifestOf(s)
+		if err := snapshot.CheckShrink(&m, &built); err != nil && !allowShrink {
+			return fmt.Errorf("%w (rerun with -allow-shrink if that is right)", err)
 		}
 	}
 	var gz bytes.Buffer
