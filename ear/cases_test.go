@@ -96,6 +96,8 @@ func fixtureEntities(t testing.TB) []clearance.Entity {
 		clearance.Entity{ID: "fx-dpl", List: clearance.DPL, Type: clearance.Person, Name: "Kappa Orbital Exporters", Countries: []string{"CZ"}, StandardOrder: "Y"},
 		clearance.Entity{ID: "fx-uvl", List: clearance.UVL, Type: clearance.Organization, Name: "Atlas Sanatgaran", Countries: []string{"AM"}},
 		clearance.Entity{ID: "fx-sdn", List: clearance.SDN, Type: clearance.Person, Name: "Sigma Ridge Holdings", Programs: []string{"SDGT"}},
+		clearance.Entity{ID: "fx-meu", List: clearance.MEU, Type: clearance.Organization, Name: "Academy of Aerospace Solid Propulsion Technology", Aliases: []string{"AASPT"}, Countries: []string{"CN"},
+			LicenseRequirement: "For any item subject to the EAR listed in supplement no. 2 to part 744."},
 	)
 }
 
@@ -174,12 +176,14 @@ func pickRealParties(e *Engine, ents []clearance.Entity) map[string]string {
 			out["$UVL"] = x.Name
 		case x.List == clearance.SDN && out["$SDGT"] == "" && containsString(x.Programs, "SDGT") && ok(x):
 			out["$SDGT"] = x.Name
+		case x.List == clearance.MEU && out["$MEU"] == "" && containsString(x.Countries, "CN") && ok(x):
+			out["$MEU"] = x.Name
 		}
 	}
 	return out
 }
 
-var fixtureSubst = map[string]string{"$DPL": "Kappa Orbital Exporters", "$DPL_COUNTRY": "CZ", "$UVL": "Atlas Sanatgaran", "$SDGT": "Sigma Ridge Holdings"}
+var fixtureSubst = map[string]string{"$DPL": "Kappa Orbital Exporters", "$DPL_COUNTRY": "CZ", "$UVL": "Atlas Sanatgaran", "$SDGT": "Sigma Ridge Holdings", "$MEU": "Academy of Aerospace Solid Propulsion Technology"}
 
 // withSample2A000 adds the hypothetical entry 2A000 of 15 CFR 738.4(b)(2)
 // (NS2 for the entire entry, NP1 for 2A000.b, AT1; LVS $5,000; GBS Yes) so
@@ -209,7 +213,7 @@ func TestWorkedCasesFixture(t *testing.T) { runCases(t, fixtureEngine(t), fixtur
 
 func TestWorkedCasesSnapshot(t *testing.T) {
 	e, subst := realEngine(t)
-	for _, k := range []string{"$DPL", "$UVL", "$SDGT"} {
+	for _, k := range []string{"$DPL", "$UVL", "$SDGT", "$MEU"} {
 		if subst[k] == "" {
 			t.Fatalf("no real party found for %s", k)
 		}

@@ -15,6 +15,10 @@ type destination struct {
 	Row       *chartRow  // nil when not an export or indeterminate
 	Territory *territory // set when another row governs
 	NotExport bool       // part of the United States (15 CFR 772.1)
+	// Before is set when the territory rule starts after the request date
+	// (Hong Kong before 2020-12-23 had its own row, which the 2026 chart
+	// no longer carries).
+	Before *territory
 }
 
 func (d destination) rowISO() string {
@@ -34,8 +38,12 @@ func (d destination) label() string {
 	return fmt.Sprintf("%s (%s)", d.Row.Country, d.Row.ISO2)
 }
 
-func (t *tables) resolveDest(iso string) destination {
+func (t *tables) resolveDest(iso, date string) destination {
 	d := destination{ISO2: iso}
+	if tr, ok := t.territories[iso]; ok && tr.From != "" && date < tr.From {
+		d.Before = &tr
+		return d
+	}
 	if tr, ok := t.territories[iso]; ok {
 		d.Territory = &tr
 		if tr.Row == "" {
@@ -209,15 +217,20 @@ func (e *Engine) chartReasons(c *evalCtx, item ECCN, line int) {
 	}
 	hits = uniqueSorted(hits)
 	misses = subtract(uniqueSorted(misses), hits)
+	var pastNote string
+	if c.date < cclAsOf {
+		pastNote = "The chart and CCL data are the eCFR of " + cclAsOf + "; for a determination on " + c.date + " confirm the entry and chart row in force then."
+	}
 	if len(hits) > 0 {
 		r := e.reason("chart", LicenseRequired, fmt.Sprintf("%s to %s: X in %s — license required unless a license exception overcomes each reason (15 CFR 738.4(a)(2)(ii)(A)).", item, dest.label(), strings.Join(hits, ", ")))
 		r.Evidence = Evidence{Destination: dest.label(), ChartHits: hits, ChartMisses: misses, ReasonsForControl: ent.Reasons,
 			ControlScope: strings.Join(scopes, "; "), Requirement: strings.Join(reqs, "; ")}
 		r.LicenseExceptions = e.exceptionCandidates(item, dest, c.itemValue(line), reasonCodes(hits))
+		r.Evidence.Note = pastNote
 		c.add(r, item.String(), "")
 	} else {
 		r := e.reason("chart", NLR, fmt.Sprintf("%s to %s: no X in %s — no license required for these reasons, provided General Prohibitions 4-10 do not apply (15 CFR 738.4(a)(2)(ii)(B)).", item, dest.label(), orNone(misses)))
-		r.Evidence = Evidence{Destination: dest.label(), ChartMisses: misses, ReasonsForControl: ent.Reasons}
+		r.Evidence = Evidence{Destination: dest.label(), ChartMisses: misses, ReasonsForControl: ent.Reasons, Note: pastNote}
 		c.add(r, item.String(), "")
 	}
 }

@@ -155,8 +155,10 @@ func (e *Engine) Determine(ctx context.Context, r Request) (Decision, error) {
 		}
 		c.items = append(c.items, x)
 	}
-	c.dest = e.t.resolveDest(r.Destination)
+	c.dest = e.t.resolveDest(r.Destination, c.date)
 	switch {
+	case c.dest.Before != nil:
+		c.add(e.reason("destination-indeterminate", Review, fmt.Sprintf("%s on %s: %s. Before %s it had its own Country Chart row, which the embedded %s chart no longer carries: determine the requirement from the chart in force then.", r.Destination, c.date, c.dest.Before.Basis, c.dest.Before.From, cclAsOf)), "", "")
 	case c.dest.NotExport:
 		c.add(e.reason("not-export", NLR, fmt.Sprintf("%s: %s. Shipping there is not an export.", r.Destination, c.dest.Territory.Basis)), "", "")
 	case c.dest.Row == nil:

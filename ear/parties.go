@@ -141,6 +141,13 @@ func (e *Engine) applyHit(c *evalCtx, p Party, m clearance.Match) {
 		c.add(r, "", p.Name)
 		return
 	}
+	if id := ruleForList(m.List); id != "other-list" && id != "sdn-blocked" && !e.ruleInForce(id, c.date) {
+		m := e.t.rules[id]
+		r := e.reason(id, Info, fmt.Sprintf("%q matches %q, but the rule that gives the %s its effect (%s) took effect on %s, after %s.", p.Name, ent.Name, listName(ent.List), m.CFR[0], m.From, c.date))
+		r.Evidence.Entry = le
+		c.add(r, "", p.Name)
+		return
+	}
 	if !consequenceLists[m.List] {
 		r := e.reason("other-list", Info, fmt.Sprintf("%q matches %q on the %s (score %.2f): no EAR license consequence by itself; read the entry.", p.Name, ent.Name, listName(m.List), m.Score))
 		r.Evidence.Entry = le
@@ -321,6 +328,7 @@ func (e *Engine) sdnReasons(c *evalCtx, p Party, ent *clearance.Entity, le *List
 	r.Evidence.Entry = le
 	c.add(r, "", p.Name)
 }
+
 
 func ruleForList(l clearance.ListCode) string {
 	switch l {

@@ -66,7 +66,7 @@ func (n frNotice) cite() string { return fmt.Sprintf("%d FR %d", n.Volume, n.Fir
 
 type affWindow struct{ From, To, Status, FR, Note string }
 
-type territory struct{ ISO2, Row, Basis string }
+type territory struct{ ISO2, Row, From, Basis string }
 
 type proseRule struct{ Match, Destinations, Outcome, Citation string }
 
@@ -369,10 +369,10 @@ func (t *tables) readSDNPrograms(recs [][]string) error {
 func (t *tables) readTerritories(recs [][]string) error {
 	t.territories = map[string]territory{}
 	for i, r := range recs {
-		if len(r) != 3 {
-			return fmt.Errorf("line %d: bad territory row", i+2)
+		if len(r) != 4 || (r[2] != "" && !isISODate(r[2])) {
+			return fmt.Errorf("line %d: bad territory row (want iso2,row,from,basis)", i+2)
 		}
-		t.territories[r[0]] = territory{r[0], r[1], r[2]}
+		t.territories[r[0]] = territory{r[0], r[1], r[2], r[3]}
 	}
 	return nil
 }

@@ -68,7 +68,7 @@ func TestTablesLoad(t *testing.T) {
 	if tb.groups["MO"]["D:5"] {
 		t.Error("Macau must not be in D:5 (the EAR says 'Macau or D:5')")
 	}
-	if d := tb.resolveDest("HK"); d.Row == nil || d.Row.ISO2 != "CN" {
+	if d := tb.resolveDest("HK", "2026-01-01"); d.Row == nil || d.Row.ISO2 != "CN" {
 		t.Errorf("HK resolves to %+v, want the China row", d.Row)
 	}
 	if n, ok := tb.resolveFR("84 FR 54004"); !ok || n.cite() != "84 FR 54002" || n.Effective != "2019-10-09" {
