@@ -329,7 +329,6 @@ func (e *Engine) sdnReasons(c *evalCtx, p Party, ent *clearance.Entity, le *List
 	c.add(r, "", p.Name)
 }
 
-
 func ruleForList(l clearance.ListCode) string {
 	switch l {
 	case clearance.EL:
