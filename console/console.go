@@ -139,6 +139,12 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /audit/verify", c.requireRole(Admin, c.auditVerify))
 	c.mux.HandleFunc("GET /audit/{file}", c.requireRole(Admin, c.auditExport))
 
+	c.mux.HandleFunc("GET /admin", c.requireRole(Admin, c.adminPage))
+	c.mux.HandleFunc("POST /admin/users", c.requireRole(Admin, c.createUser))
+	c.mux.HandleFunc("POST /admin/users/disable", c.requireRole(Admin, c.disableUser))
+	c.mux.HandleFunc("POST /admin/keys", c.requireRole(Admin, c.createKey))
+	c.mux.HandleFunc("POST /admin/keys/revoke", c.requireRole(Admin, c.revokeKey))
+
 	c.mux.HandleFunc("/", c.notFound)
 }
 
@@ -160,7 +166,7 @@ func (v view) Can(need string) bool {
 	return v.Session != nil && v.Session.Role.Allows(store.Role(need))
 }
 
-var pageNames = []string{"login", "error", "screen", "entity", "check", "batches", "batch", "lists", "audit"}
+var pageNames = []string{"login", "error", "screen", "entity", "check", "batches", "batch", "lists", "audit", "admin"}
 
 func (c *Console) parseTemplates() error {
 	for _, name := range pageNames {

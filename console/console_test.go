@@ -429,3 +429,75 @@ func TestStaticAndNotFound(t *testing.T) {
 		t.Errorf("/nope: %d", code)
 	}
 }
+
+func TestAdminUsersAndKeys(t *testing.T) {
+	s := newStack(t, fixtureEntities(t), app.Snapshot{}, nil)
+	analyst := newBrowser(t, s)
+	analyst.signIn(store.RoleAnalyst)
+	if code, _, _ := analyst.get("/admin"); code != http.StatusForbidden {
+		t.Errorf("analyst GET /admin: %d", code)
+	}
+	b := newBrowser(t, s)
+	csrf := b.signIn(store.RoleAdmin)
+	code, _, page := b.get("/admin")
+	if code != http.StatusOK {
+		t.Fatalf("admin: %d", code)
+	}
+	mustContain(t, "admin page", page, "anna", "vera", "No API keys yet.", `href="/admin" aria-current="page"`)
+
+	// Create a user; the new user can sign in.
+	code, _, page = b.post("/admin/users", url.Values{"csrf": {csrf}, "name": {"olga"}, "role": {"viewer"}, "password": {"short"}, "password2": {"short"}})
+	if code != http.StatusBadRequest || !strings.Contains(page, "at least 12 characters") {
+		t.Errorf("short password: %d", code)
+	}
+	code, _, page = b.post("/admin/users", url.Values{"csrf": {csrf}, "name": {"olga"}, "role": {"viewer"}, "password": {"olga-password-1"}, "password2": {"olga-password-1"}})
+	if code != http.StatusOK || !strings.Contains(page, "User olga created with role viewer.") {
+		t.Fatalf("create user: %d", code)
+	}
+	if code, _, _ := b.post("/admin/users", url.Values{"csrf": {csrf}, "name": {"olga"}, "role": {"viewer"}, "password": {"olga-password-1"}, "password2": {"olga-password-1"}}); code != http.StatusConflict {
+		t.Errorf("duplicate user: %d", code)
+	}
+	testUsers["olga-test"] = [2]string{"olga", "olga-password-1"}
+	defer delete(testUsers, "olga-test")
+	olga := newBrowser(t, s)
+	olga.signIn("olga-test")
+	// Disabling her ends her session.
+	if code, _, page := b.post("/admin/users/disable", url.Values{"csrf": {csrf}, "name": {"olga"}}); code != http.StatusOK || !strings.Contains(page, "User olga disabled") {
+		t.Errorf("disable: %d", code)
+	}
+	if code, _, _ := olga.get("/screen"); code != http.StatusSeeOther {
+		t.Errorf("a disabled user's session still works: %d", code)
+	}
+	if code, _, _ := b.post("/admin/users/disable", url.Values{"csrf": {csrf}, "name": {"adam"}}); code != http.StatusBadRequest {
+		t.Errorf("disable self: %d", code)
+	}
+
+	// A key is shown once and works against the service; revoking stops it.
+	code, _, page = b.post("/admin/keys", url.Values{"csrf": {csrf}, "name": {"ERP"}, "role": {"analyst"}})
+	if code != http.StatusOK {
+		t.Fatalf("create key: %d", code)
+	}
+	m := regexp.MustCompile(`id="new-key-value" class="mono" value="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no key shown:\n%s", page)
+	}
+	a, err := s.svc.Authenticate(context.Background(), m[1], "127.0.0.1")
+	if err != nil || a.Role != store.RoleAnalyst {
+		t.Fatalf("the new key does not authenticate: %v %+v", err, a)
+	}
+	id := strings.TrimPrefix(a.ID, "key:")
+	if code, _, _ := b.post("/admin/keys/revoke", url.Values{"csrf": {csrf}, "id": {id}}); code != http.StatusOK {
+		t.Errorf("revoke: %d", code)
+	}
+	if _, err := s.svc.Authenticate(context.Background(), m[1], "127.0.0.1"); err == nil {
+		t.Error("a revoked key still authenticates")
+	}
+	recs, _ := s.store.ListAudit(context.Background(), store.Filter{Actor: "user:adam"})
+	var kinds []string
+	for _, r := range recs {
+		kinds = append(kinds, string(r.Kind))
+	}
+	if got := strings.Join(kinds, ","); got != "login,user.create,user.disable,key.create,key.revoke" {
+		t.Errorf("admin's audit trail: %s", got)
+	}
+}

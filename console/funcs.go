@@ -24,7 +24,7 @@ var templateFuncs = template.FuncMap{
 	"frURL":      federalRegisterURL,
 	"add":        func(a, b int) int { return a + b },
 	"thousands":  thousands,
-	"utc":        func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") },
+	"utc":        utc,
 	"truncate":   truncate,
 	"humanKey":   humanKey,
 	"upper":      strings.ToUpper,
@@ -94,6 +94,19 @@ var templateFuncs = template.FuncMap{
 			string(store.KindLogin), string(store.KindLogout), string(store.KindKeyCreate), string(store.KindKeyRevoke),
 			string(store.KindUserCreate), string(store.KindUserDisable), "audit.verify", "audit.export"}
 	},
+}
+
+// utc formats a time (or a *time.Time; nil is empty) in UTC to the second.
+func utc(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC().Format("2006-01-02 15:04:05")
+	case *time.Time:
+		if t != nil {
+			return t.UTC().Format("2006-01-02 15:04:05")
+		}
+	}
+	return ""
 }
 
 // truncate shortens s to at most n bytes (on a rune boundary) with an

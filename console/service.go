@@ -27,8 +27,11 @@ type Service interface {
 	WriteBatchResults(ctx context.Context, a app.Actor, id, format string, w io.Writer) error
 	Audit(ctx context.Context, a app.Actor, f store.Filter) ([]store.Record, error)
 	VerifyAudit(ctx context.Context, a app.Actor) (store.VerifyReport, error)
-	// Store is used for what app has no operation for: reading, verifying
-	// and exporting the audit trail.
+	CreateKey(ctx context.Context, a app.Actor, req app.CreateKeyRequest) (app.CreatedKey, error)
+	ListKeys(ctx context.Context, a app.Actor) ([]store.APIKey, error)
+	RevokeKey(ctx context.Context, a app.Actor, id string) error
+	// Store is used for what app has no operation for: console users, and
+	// the audit records of the console's own actions.
 	Store() store.Store
 }
 
