@@ -339,3 +339,103 @@ func TestIDsStableAcrossRefreshes(t *testing.T) {
 		t.Errorf("%d of %d parties on both lists kept their id", kept, onBoth)
 	}
 }
+
+func readLegacy(t testing.TB) []Record {
+	t.Helper()
+	f, err := os.Open("testdata/dpl_legacy-format_2023-11.txt.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewNamedLegacyReader(zr, "dpl.txt")
+	var out []Record
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, rec)
+	}
+}
+
+func TestReadLegacy(t *testing.T) {
+	recs := readLegacy(t)
+	if len(recs) != 665 {
+		t.Fatalf("read %d records, want 665", len(recs))
+	}
+	newest, noCountry := "", 0
+	for _, r := range recs {
+		newest = max(newest, r.EffectiveDate)
+		if r.Country == "" {
+			noCountry++
+		}
+	}
+	if newest != "2023-11-16" {
+		t.Errorf("newest effective date %s, want 2023-11-16", newest)
+	}
+	t.Logf("%d rows without a country after the US state rule", noCountry)
+	want := Record{Line: 2, Name: "I. ASH", Street: "UPON THE DATE OF THE ORDER INCARCERATED AT USM NO: 26265-177, FCI SEAGOVILLE, 2113 NORTH HIGHWAY 175",
+		City: "SEAGOVILLE", State: "TX", Country: "US", PostalCode: "75159", EffectiveDate: "2003-06-19", ExpirationDate: "2056-06-29",
+		TypeOfDenial: "Standard", LastUpdate: "2007-01-31", Action: "FEDERAL REGISTER NOTICE UPDATED",
+		FRCitations: "68 F.R. 38290 6/27/03 71 F.R. 38843 7/10/06 72 F.R. 4236 1/30/07"}
+	if !reflect.DeepEqual(recs[0], want) {
+		t.Errorf("first record\n got %+v\nwant %+v", recs[0], want)
+	}
+	e := recs[0].Entity()
+	if len(e.Citations) != 3 || e.Citations[2] != (clearance.Citation{Text: "72 F.R. 4236 1/30/07", Cite: "72 FR 4236", Date: "2007-01-30"}) || e.Type != clearance.Person {
+		t.Errorf("I. ASH entity %+v", e)
+	}
+	// The same parties in the 2023 legacy file and the 2026 CSV get the same ids.
+	newIDs, newNames := map[string]bool{}, map[string]bool{}
+	for _, r := range readAll(t, officialCSV) {
+		e := r.Entity()
+		newIDs[e.ID], newNames[lists.NormalizeName(e.Name)] = true, true
+	}
+	onBoth, kept := 0, 0
+	seen := map[string]bool{}
+	for _, r := range recs {
+		e := r.Entity()
+		if seen[e.ID] || !newNames[lists.NormalizeName(e.Name)] {
+			continue
+		}
+		seen[e.ID] = true
+		onBoth++
+		if newIDs[e.ID] {
+			kept++
+		} else {
+			t.Logf("id of %q (%s) changed", e.Name, r.Country)
+		}
+	}
+	t.Logf("%d parties of the 2023 dpl.txt are in the 2026 CSV; %d kept their id", onBoth, kept)
+	if onBoth != 407 || kept != 405 { // the 2 others moved country (CA to US) or had none
+		t.Errorf("%d of %d kept their id", kept, onBoth)
+	}
+}
+
+func FuzzLegacyReader(f *testing.F) {
+	for _, s := range []string{
+		"\"Name\"\t\"Street_Address\"\t\"City\"\t\"State\"\t\"Country\"\t\"Postal_Code\"\t\"Effective_Date\"\t\"Expiration_Date\"\t\"Standard_Order\"\t\"Last_Update\"\t\"Action\"\t\"FR_Citation\"\n" +
+			"\"AARON ABRAHAM VILLA\"\t\"3415 RIVERA AVENUE\"\t\"EL PASO\"\t\"TX\"\t\"\"\t\"79905\"\t\"08/24/2022\"\t\"01/14/2026\"\t\"Y\"\t\"2022-08-29\"\t\"F.R. NOTICE ADDED\"\t\"87 F.R. 52741 8/29/2022\"\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		r := NewLegacyReader(bytes.NewReader(in))
+		for i := 0; i < 1000; i++ {
+			rec, err := r.Next()
+			if err != nil {
+				return
+			}
+			if e := rec.Entity(); e.Name == "" {
+				t.Fatalf("no name: %+v", rec)
+			}
+		}
+	})
+}

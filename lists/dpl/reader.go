@@ -43,6 +43,10 @@ type Record struct {
 	ExpirationDate string // YYYY-MM-DD, empty for orders without expiry
 	FRCitations    string // verbatim, e.g. "46 F.R. 46154 9/17/81 and 46 F.R. 19290 3/30/81"
 	TypeOfDenial   string // "Standard", "Non-Standard" or empty
+
+	// Only in the legacy dpl.txt form.
+	LastUpdate string // YYYY-MM-DD
+	Action     string // e.g. "FR NOTICE ADDED"
 }
 
 // Reader reads DPL CSV records one at a time; memory use does not depend
