@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"maps"
 	"os"
 	"sort"
 	"strconv"
@@ -119,7 +118,7 @@ func fixtureEngine(t testing.TB) *Engine {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fixtureEng = withSample2A000(e)
+		fixtureEng = e
 	})
 	return fixtureEng
 }
@@ -141,7 +140,7 @@ func realEngine(t testing.TB) (*Engine, map[string]string) {
 			realErr = err
 			return
 		}
-		realEng = withSample2A000(e)
+		realEng = e
 		realSubst = pickRealParties(e, s.Entities)
 	})
 	if realErr != nil {
@@ -184,21 +183,6 @@ func pickRealParties(e *Engine, ents []clearance.Entity) map[string]string {
 }
 
 var fixtureSubst = map[string]string{"$DPL": "Kappa Orbital Exporters", "$DPL_COUNTRY": "CZ", "$UVL": "Atlas Sanatgaran", "$SDGT": "Sigma Ridge Holdings", "$MEU": "Academy of Aerospace Solid Propulsion Technology"}
-
-// withSample2A000 adds the hypothetical entry 2A000 of 15 CFR 738.4(b)(2)
-// (NS2 for the entire entry, NP1 for 2A000.b, AT1; LVS $5,000; GBS Yes) so
-// BIS's own worked example can run.
-func withSample2A000(e *Engine) *Engine {
-	t2 := *e.t
-	t2.ccl = maps.Clone(e.t.ccl)
-	t2.ccl["2A000"] = &cclEntry{ECCN: "2A000", Heading: "hypothetical sample entry of 15 CFR 738.4(b)(2)", Reasons: "NS, NP, AT",
-		Rows: []cclRow{{"NS applies to entire entry", "NS Column 2", "NS2"}, {"NP applies to 2A000.b", "NP Column 1", "NP1"}, {"AT applies to entire entry", "AT Column 1", "AT1"}}}
-	t2.flags = maps.Clone(e.t.flags)
-	t2.flags["2A000"] = map[string]string{"LVS": "$5000", "GBS": "Yes"}
-	e2 := *e
-	e2.t = &t2
-	return &e2
-}
 
 func substitute(raw json.RawMessage, subst map[string]string) []byte {
 	s := string(raw)

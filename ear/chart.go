@@ -221,6 +221,9 @@ func (e *Engine) chartReasons(c *evalCtx, item ECCN, line int) {
 	if c.date < cclAsOf {
 		pastNote = "The chart and CCL data are the eCFR of " + cclAsOf + "; for a determination on " + c.date + " confirm the entry and chart row in force then."
 	}
+	if ent.Example {
+		pastNote = ent.ECCN + " is the hypothetical sample entry of 15 CFR 738.4(b)(2), not a real ECCN: this answer illustrates the regulation's worked example."
+	}
 	if len(hits) > 0 {
 		r := e.reason("chart", LicenseRequired, fmt.Sprintf("%s to %s: X in %s — license required unless a license exception overcomes each reason (15 CFR 738.4(a)(2)(ii)(A)).", item, dest.label(), strings.Join(hits, ", ")))
 		r.Evidence = Evidence{Destination: dest.label(), ChartHits: hits, ChartMisses: misses, ReasonsForControl: ent.Reasons,

@@ -33,9 +33,12 @@ func DataSources() ([]DataSource, error) {
 			lastWindow = w.From
 		}
 	}
-	rows := 0
+	rows, eccns := 0, 0
 	for _, e := range t.ccl {
-		rows += len(e.Rows)
+		if !e.Example {
+			rows += len(e.Rows)
+			eccns++
+		}
 	}
 	mieu, err := mieuEntities()
 	if err != nil {
@@ -50,7 +53,7 @@ func DataSources() ([]DataSource, error) {
 	return []DataSource{
 		{"country-chart", "Commerce Country Chart", "Supp. No. 1 to 15 CFR Part 738", cclAsOf, len(t.chart), "country_chart.csv", "eCFR versioner (issue date 2026-07-23)"},
 		{"country-groups", "Country Groups", "Supp. No. 1 to 15 CFR Part 740", cclAsOf, len(t.groups), "country_groups.csv", "eCFR versioner (issue date 2026-07-23)"},
-		{"ccl", "Commerce Control List license requirements", "Supp. No. 1 to 15 CFR Part 774", cclAsOf, len(t.ccl), "eccn_controls.csv.gz", fmt.Sprintf("eCFR versioner (issue date 2026-07-23); %d License Requirements rows", rows)},
+		{"ccl", "Commerce Control List license requirements", "Supp. No. 1 to 15 CFR Part 774", cclAsOf, eccns, "eccn_controls.csv.gz", fmt.Sprintf("eCFR versioner (issue date 2026-07-23); %d License Requirements rows", rows)},
 		{"license-exception-flags", "License exception eligibility per ECCN", "Supp. No. 1 to 15 CFR Part 774; Part 740", cclAsOf, len(t.flags), "eccn_license_exception_flags.csv.gz", "eCFR versioner (issue date 2026-07-23)"},
 		{"supp2-744", "Military end-use items (Supp. No. 2 to Part 744) and UN arms-embargo destinations", "15 CFR 744.21; 15 CFR 746.1(b)", "2026-09-24", len(t.supp2), "part744_enduse_lists.json", "eCFR text dated 2026-09-24"},
 		{"mieu", "Named military-intelligence end users", "15 CFR 744.22(f)(2)", lastMIEU, len(mieu), "mieu_opensanctions.csv", "OpenSanctions curated list of § 744.22 organisations"},

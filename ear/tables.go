@@ -41,6 +41,7 @@ type cclEntry struct {
 	Heading string
 	Reasons string // "NS, RS, AT"
 	Rows    []cclRow
+	Example bool // the regulation's own hypothetical sample, not a real ECCN
 }
 
 type ruleMeta struct {
@@ -162,6 +163,7 @@ func parseTables(fsys embed.FS) (*tables, error) {
 		{"enduse_destinations.csv", t.readEndUse},
 		{"cameras_744_9.csv", t.readCameras},
 		{"el_footnotes.csv", t.readELFootnotes},
+		{"ccl_regulation_examples.csv", t.readExamples},
 	}
 	for _, s := range steps {
 		b, err := fsys.ReadFile("data/" + s.file)
@@ -628,6 +630,28 @@ func (t *tables) readELFootnotes(recs [][]string) error {
 			return fmt.Errorf("line %d: bad footnote row", i+2)
 		}
 		t.elFootnotes[n] = r[1]
+	}
+	return nil
+}
+
+// readExamples adds the hypothetical sample entry that 15 CFR 738.4(b)(2)
+// uses to teach the chart (2A000), so BIS's own worked example can be run;
+// every reason about it says it is not a real ECCN.
+func (t *tables) readExamples(recs [][]string) error {
+	for i, r := range recs {
+		if len(r) != 8 {
+			return fmt.Errorf("line %d: %d fields, want 8", i+2, len(r))
+		}
+		if _, real := t.ccl[r[0]]; real && !t.ccl[r[0]].Example {
+			return fmt.Errorf("line %d: %s is a real ECCN", i+2, r[0])
+		}
+		ent := t.ccl[r[0]]
+		if ent == nil {
+			ent = &cclEntry{ECCN: r[0], Reasons: r[1], Heading: r[2], Example: true}
+			t.ccl[r[0]] = ent
+			t.flags[r[0]] = map[string]string{"LVS": r[6], "GBS": r[7]}
+		}
+		ent.Rows = append(ent.Rows, cclRow{Scope: r[3], Rule: r[4], Column: r[5]})
 	}
 	return nil
 }
