@@ -22,8 +22,9 @@ import (
 //   - otherwise it is "<list>-<country>-<hash>", where country is the ISO-2
 //     code of the entry's first address that has one (FirstCountry; "xx"
 //     when none) and hash is the
-//     first 12 hex digits of SHA-256 of NormalizeName(name), e.g.
-//     "el-cn-3f0c…". Amending aliases, addresses after the first, programs,
+//     first 12 hex digits of SHA-256 of NameKey(name): the NameTokens
+//     sorted, so that "Acety, Edwin" (DDTC) and "Edwin Acety" (the CSL
+//     row of the same debarment) get one id, e.g. "el-cn-3f0c…". Amending aliases, addresses after the first, programs,
 //     citations or remarks leaves the id unchanged; renaming the primary
 //     name, or moving the first address to another country, changes it.
 //
@@ -38,7 +39,19 @@ func StableID(list clearance.ListCode, sourceNumber, country, name string) strin
 	if code, ok := CountryCode(country); ok {
 		cc = strings.ToLower(code)
 	}
-	return prefix + "-" + cc + "-" + hash12(NormalizeName(name))
+	return prefix + "-" + cc + "-" + hash12(NameKey(name))
+}
+
+// NameKey is the name part of a derived id: NameTokens in sorted order,
+// joined by single spaces. Word order differs between sources for the same
+// party (the CSL writes "Edwin Acety" where State's own file writes "Acety,
+// Edwin"), and a key that ignores it keeps the id when a refresh switches
+// source. Two different parties of one list and country whose names are
+// permutations of each other are told apart by AssignUniqueIDs.
+func NameKey(name string) string {
+	toks := NameTokens(name)
+	sort.Strings(toks)
+	return strings.Join(toks, " ")
 }
 
 // idSafe lower-cases a source number and keeps letters, digits, '.' and

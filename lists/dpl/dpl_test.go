@@ -414,7 +414,7 @@ func TestReadLegacy(t *testing.T) {
 		}
 	}
 	t.Logf("%d parties of the 2023 dpl.txt are in the 2026 CSV; %d kept their id", onBoth, kept)
-	if onBoth != 407 || kept != 405 { // the 2 others moved country (CA to US) or had none
+	if onBoth != 403 || kept != 401 { // the 2 others moved country (CA to US) or had none
 		t.Errorf("%d of %d kept their id", kept, onBoth)
 	}
 }
