@@ -80,7 +80,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := sqlstore.New(sqlstore.Dialect{
+	s, err := sqlstore.New(ctx, sqlstore.Dialect{
 		Name:              "postgres",
 		Rebind:            rebind,
 		TimeArg:           func(t time.Time) any { return t.UTC() },
@@ -89,6 +89,10 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		ReadTx:            &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
 		IsUniqueViolation: isUniqueViolation,
 	}, db, db, opts.MaxBatch)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	return &Store{DB: s, db: db}, nil
 }
 

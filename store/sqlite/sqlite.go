@@ -116,7 +116,7 @@ func OpenFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	db := sqlstore.New(sqlstore.Dialect{
+	db, err := sqlstore.New(ctx, sqlstore.Dialect{
 		Name:              "sqlite",
 		Rebind:            func(q string) string { return q },
 		TimeArg:           func(t time.Time) any { return t.UTC().Format(store.TimeFormat) },
@@ -124,6 +124,11 @@ func OpenFile(ctx context.Context, path string, opts Options) (*Store, error) {
 		Instr:             "instr",
 		IsUniqueViolation: isUniqueViolation,
 	}, read, write, opts.MaxBatch)
+	if err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
 	return &Store{DB: db, read: read, write: write, path: path}, nil
 }
 

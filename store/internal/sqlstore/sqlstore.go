@@ -49,16 +49,27 @@ type DB struct {
 	write *sql.DB
 	gc    *store.GroupCommitter
 	now   func() time.Time
+	stmts map[int]*sql.Stmt // records per INSERT -> prepared statement
 }
 
 var _ store.Store = (*DB)(nil)
 
 // New returns a store over already-migrated databases. maxBatch bounds the
 // audit records per group-commit transaction.
-func New(d Dialect, read, write *sql.DB, maxBatch int) *DB {
-	db := &DB{d: d, read: read, write: write, now: time.Now}
+func New(ctx context.Context, d Dialect, read, write *sql.DB, maxBatch int) (*DB, error) {
+	db := &DB{d: d, read: read, write: write, now: time.Now, stmts: map[int]*sql.Stmt{}}
+	for n := insertChunk; n >= 1; n /= 2 {
+		s, err := write.PrepareContext(ctx, db.insertSQL(n))
+		if err != nil {
+			for _, s := range db.stmts {
+				s.Close()
+			}
+			return nil, db.errf("prepare audit insert", err)
+		}
+		db.stmts[n] = s
+	}
 	db.gc = store.NewGroupCommitter(db.commitAudit, maxBatch)
-	return db
+	return db, nil
 }
 
 // Ping checks that the database answers.
@@ -72,6 +83,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close drains pending audit appends. The backend closes the pools.
 func (db *DB) Close() error {
 	db.gc.Close()
+	for _, s := range db.stmts {
+		s.Close()
+	}
 	return nil
 }
 
@@ -112,18 +126,26 @@ func (db *DB) commitAudit(ctx context.Context, recs []*store.Record) (err error)
 		return db.errf("audit append: read chain head", err)
 	}
 	newSeq, newHash := store.Chain(headSeq, headHash, recs)
-	stmt, err := tx.PrepareContext(ctx, db.q(`INSERT INTO audit_records (`+auditColumns+`, parties_fold)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
-	if err != nil {
-		return db.errf("audit append: prepare", err)
-	}
-	defer stmt.Close()
-	for _, r := range recs {
-		parties, _ := json.Marshal(r.Parties)
-		if _, err := stmt.ExecContext(ctx, r.Seq, db.d.TimeArg(r.Time), r.Actor, string(r.Kind), r.Reference,
-			string(parties), encodeCountries(r.Countries), r.Snapshot, r.Decision, r.Origin, r.Node,
-			jsonArg(r.Request), jsonArg(r.Result), r.PrevHash, r.Hash, foldParties(r.Parties)); err != nil {
-			return db.errf(fmt.Sprintf("audit append: insert record %d", r.Seq), err)
+	// Multi-row INSERTs in power-of-two chunks (64, 32, …, 1): one round
+	// trip per chunk instead of per record (what matters for PostgreSQL),
+	// and at most seven statement shapes, each prepared once and reused
+	// (what matters for SQLite, where parsing SQL costs more than inserting).
+	for start := 0; start < len(recs); {
+		n := insertChunk
+		for n > len(recs)-start {
+			n /= 2
+		}
+		chunk := recs[start : start+n]
+		start += n
+		args := make([]any, 0, n*auditInsertColumns)
+		for _, r := range chunk {
+			parties, _ := json.Marshal(r.Parties)
+			args = append(args, r.Seq, db.d.TimeArg(r.Time), r.Actor, string(r.Kind), r.Reference,
+				string(parties), encodeCountries(r.Countries), r.Snapshot, r.Decision, r.Origin, r.Node,
+				jsonArg(r.Request), jsonArg(r.Result), r.PrevHash, r.Hash, foldParties(r.Parties))
+		}
+		if _, err := tx.StmtContext(ctx, db.insertStmt(n)).ExecContext(ctx, args...); err != nil {
+			return db.errf(fmt.Sprintf("audit append: insert records %d to %d", chunk[0].Seq, chunk[n-1].Seq), err)
 		}
 	}
 	res, err := tx.ExecContext(ctx, db.q(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?`), newSeq, newHash, headSeq)
@@ -138,6 +160,31 @@ func (db *DB) commitAudit(ctx context.Context, recs []*store.Record) (err error)
 	}
 	return nil
 }
+
+// insertChunk is the most records per INSERT statement (a power of two):
+// 64 × 16 parameters stays far below SQLite's and PostgreSQL's limits.
+const (
+	insertChunk        = 64
+	auditInsertColumns = 16
+)
+
+// insertSQL returns the INSERT statement for n records.
+func (db *DB) insertSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit_records (` + auditColumns + `, parties_fold) VALUES `)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	return db.q(b.String())
+}
+
+// insertStmt returns the prepared INSERT for n records (a power of two up
+// to insertChunk, prepared by New: preparing later could wait for the one
+// SQLite write connection that the calling transaction holds).
+func (db *DB) insertStmt(n int) *sql.Stmt { return db.stmts[n] }
 
 func jsonArg(raw json.RawMessage) any {
 	if raw == nil {
