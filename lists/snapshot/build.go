@@ -67,6 +67,9 @@ func Build(dir fs.FS, builtAt time.Time) (*Snapshot, *Report, error) {
 		}
 		b.sources = append(b.sources, src)
 	}
+	if err := b.checkSidesUsed(); err != nil {
+		return nil, nil, err
+	}
 	for i := range b.entities {
 		inferType(&b.entities[i])
 	}
@@ -94,6 +97,7 @@ type builder struct {
 	report   *Report
 	sources  []Source
 	entities []clearance.Entity
+	side     map[string][]byte // OFAC side files awaiting their main file
 }
 
 // step reads one source file into the builder, filling src.Count.
@@ -109,6 +113,15 @@ var steps = map[string]step{
 	"un-sc":           (*builder).addUN,
 	"bis-meu":         (*builder).enrichMEU,
 	"bis-mieu":        (*builder).addMIEU,
+	// OFAC: side files first, then the main file that joins them.
+	"ofac-sdn-add":       (*builder).keepSideFile,
+	"ofac-sdn-alt":       (*builder).keepSideFile,
+	"ofac-sdn-comments":  (*builder).keepSideFile,
+	"ofac-sdn":           (*builder).mergeOFACSDN,
+	"ofac-cons-add":      (*builder).keepSideFile,
+	"ofac-cons-alt":      (*builder).keepSideFile,
+	"ofac-cons-comments": (*builder).keepSideFile,
+	"ofac-cons":          (*builder).mergeOFACNonSDN,
 }
 
 // readManifest loads the sources manifest.

@@ -344,3 +344,33 @@ func TestCheckShrink(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// OFAC's own files complete the CSL's SDN rows by entity number.
+func TestDefaultOFACMerge(t *testing.T) {
+	s := loadDefault(t)
+	assad := findEntity(s, clearance.SDN, "AL-ASSAD, Bashar")
+	if assad == nil {
+		t.Fatal("AL-ASSAD, Bashar not on the SDN list")
+	}
+	if assad.ID != "sdn-12735" || strings.Join(assad.BirthDates, ",") != "1965-09-11" ||
+		assad.Title != "President of the Syrian Arab Republic" || !strings.Contains(assad.Remarks, "POB Damascus, Syria") {
+		t.Errorf("AL-ASSAD = %+v", *assad)
+	}
+	if len(assad.Addresses) == 0 || assad.Addresses[0].City != "Damascus" || assad.Addresses[0].Country != "SY" {
+		t.Errorf("AL-ASSAD addresses = %+v", assad.Addresses)
+	}
+	if src, ok := s.Source("ofac-sdn"); !ok || src.Count != 14965 || src.AsOf != "2024-05-03" {
+		t.Errorf("ofac-sdn source = %+v", src)
+	}
+	var withDOB int
+	for _, e := range s.Entities {
+		if e.List == clearance.SDN && len(e.BirthDates) > 0 {
+			withDOB++
+		}
+	}
+	// Measured on the committed inputs; entries listed after the
+	// 2024-05-03 sdn.csv have none (the CSL re-encoding carries no dates).
+	if withDOB != 6109 {
+		t.Errorf("%d SDN entries have a birth date, want 6109", withDOB)
+	}
+}
