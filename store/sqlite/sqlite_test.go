@@ -3,7 +3,9 @@ package sqlite_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -99,4 +101,64 @@ func BenchmarkAppendParallel(b *testing.B) {
 	if err != nil || !rep.OK || rep.Records != n.Load() {
 		b.Fatalf("verify after benchmark: %+v %v", rep, err)
 	}
+}
+
+// BenchmarkVerifyAndFilter fills a trail with 100,000 records, then measures
+// a full `audit verify` and a party-name search (a full scan: substring
+// search cannot use an index).
+//
+//	go test ./store/sqlite/ -run '^$' -bench VerifyAndFilter -benchtime 3x -cpu 2
+func BenchmarkVerifyAndFilter(b *testing.B) {
+	const n = 100_000
+	s, err := sqlite.Open(context.Background(), b.TempDir(), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < n; i += 64 {
+				party := fmt.Sprintf("Customer %d Trading Co.", i)
+				if i%1000 == 0 {
+					party = "Hangzhou Hikvision Digital Technology"
+				}
+				if _, err := s.AppendAudit(ctx, store.Record{Kind: store.KindScreen, Actor: "key:bench", Parties: []string{party},
+					Countries: []string{"CN"}, Reference: fmt.Sprintf("PO-%d", i), Decision: "clear",
+					Request: json.RawMessage(`{"name":"` + party + `"}`), Result: json.RawMessage(`{"matches":[]}`)}); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	b.Run("verify", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			rep, err := s.VerifyAudit(ctx)
+			if err != nil || !rep.OK || rep.Records != n {
+				b.Fatalf("%+v %v", rep, err)
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+	b.Run("party", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			recs, err := s.ListAudit(ctx, store.Filter{PartyName: "hikvision", Limit: 1000})
+			if err != nil || len(recs) != n/1000 {
+				b.Fatalf("%d %v", len(recs), err)
+			}
+		}
+	})
+	b.Run("reference", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			recs, err := s.ListAudit(ctx, store.Filter{Reference: "PO-4711"})
+			if err != nil || len(recs) != 1 {
+				b.Fatalf("%d %v", len(recs), err)
+			}
+		}
+	})
 }
