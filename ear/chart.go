@@ -179,6 +179,7 @@ func (e *Engine) chartReasons(c *evalCtx, item ECCN, line int) {
 		r.Cite.CFR = append(r.Cite.CFR, p.Citation)
 		if out == LicenseRequired {
 			r.LicenseExceptions = e.exceptionCandidates(item, dest, c.itemValue(line), []string{reasonCode(cr.Scope)})
+			r.ReviewPolicy = t.reviewPolicy([]string{reasonCode(cr.Scope)})
 		}
 		c.add(r, item.String(), "")
 	}
@@ -229,6 +230,7 @@ func (e *Engine) chartReasons(c *evalCtx, item ECCN, line int) {
 		r.Evidence = Evidence{Destination: dest.label(), ChartHits: hits, ChartMisses: misses, ReasonsForControl: ent.Reasons,
 			ControlScope: strings.Join(scopes, "; "), Requirement: strings.Join(reqs, "; ")}
 		r.LicenseExceptions = e.exceptionCandidates(item, dest, c.itemValue(line), reasonCodes(hits))
+		r.ReviewPolicy = t.reviewPolicy(reasonCodes(hits))
 		r.Evidence.Note = pastNote
 		c.add(r, item.String(), "")
 	} else {

@@ -124,6 +124,7 @@ type tables struct {
 	exceptions  map[string]exceptionInfo
 	cameras     []cameraRule
 	elFootnotes map[int]string
+	reasonPol   map[string][2]string // reason for control → name, review-policy section
 	asOf        map[string]string
 }
 
@@ -164,6 +165,7 @@ func parseTables(fsys embed.FS) (*tables, error) {
 		{"cameras_744_9.csv", t.readCameras},
 		{"el_footnotes.csv", t.readELFootnotes},
 		{"ccl_regulation_examples.csv", t.readExamples},
+		{"reason_policies.csv", t.readReasonPolicies},
 	}
 	for _, s := range steps {
 		b, err := fsys.ReadFile("data/" + s.file)
@@ -654,4 +656,27 @@ func (t *tables) readExamples(recs [][]string) error {
 		ent.Rows = append(ent.Rows, cclRow{Scope: r[3], Rule: r[4], Column: r[5]})
 	}
 	return nil
+}
+
+func (t *tables) readReasonPolicies(recs [][]string) error {
+	t.reasonPol = map[string][2]string{}
+	for i, r := range recs {
+		if len(r) != 3 || len(r[0]) != 2 {
+			return fmt.Errorf("line %d: bad row", i+2)
+		}
+		t.reasonPol[r[0]] = [2]string{r[1], r[2]}
+	}
+	return nil
+}
+
+// reviewPolicy names the Part 742 (or 746) review-policy section of each
+// reason for control, e.g. "NS (National security): 15 CFR 742.4(b)".
+func (t *tables) reviewPolicy(reasons []string) string {
+	var out []string
+	for _, r := range reasons {
+		if p, ok := t.reasonPol[r]; ok {
+			out = append(out, fmt.Sprintf("%s (%s): %s", r, p[0], p[1]))
+		}
+	}
+	return strings.Join(out, "; ")
 }

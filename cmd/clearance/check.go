@@ -267,6 +267,8 @@ func printDecision(w io.Writer, req ear.Request, d ear.Decision) {
 				fmt.Fprintf(w, "    License exceptions: none — %s\n", le.Why)
 			case le.Why != "":
 				fmt.Fprintf(w, "    License exceptions: %s\n", le.Why)
+			case len(le.Candidates)+len(le.NotUsable) > 0:
+				fmt.Fprintln(w, "    License exceptions (each remains subject to 15 CFR 740.2):")
 			}
 			for _, c := range le.Candidates {
 				fmt.Fprintf(w, "      may apply: %s (%s): %s\n", c.Symbol, c.Section, c.Why)
@@ -277,7 +279,14 @@ func printDecision(w io.Writer, req ear.Request, d ear.Decision) {
 		}
 		ev := r.Evidence
 		if len(ev.ChartHits) > 0 || len(ev.ChartMisses) > 0 {
-			fmt.Fprintf(w, "    Chart: %s; X in [%s]; no X in [%s]; reasons for control %s\n", ev.Destination, strings.Join(ev.ChartHits, " "), strings.Join(ev.ChartMisses, " "), ev.ReasonsForControl)
+			fmt.Fprintf(w, "    Chart: %s", ev.Destination)
+			if len(ev.ChartHits) > 0 {
+				fmt.Fprintf(w, "; X in %s", strings.Join(ev.ChartHits, " "))
+			}
+			if len(ev.ChartMisses) > 0 {
+				fmt.Fprintf(w, "; no X in %s", strings.Join(ev.ChartMisses, " "))
+			}
+			fmt.Fprintf(w, "; reasons for control %s\n", ev.ReasonsForControl)
 		}
 		if ev.ControlScope != "" {
 			fmt.Fprintf(w, "    Control scope: %s\n", ev.ControlScope)
