@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -169,4 +170,46 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStreamingMemory reads the statutory export 200 times over as one
+// stream (9 MB) and checks the live heap stays small.
+func TestStreamingMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 9 MB")
+	}
+	data, err := os.ReadFile(statutoryCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := data[bytes.IndexByte(data, '\n')+1:]
+	parts := []io.Reader{bytes.NewReader(data)}
+	for i := 1; i < 200; i++ {
+		parts = append(parts, bytes.NewReader(body))
+	}
+	r := NewReader(io.MultiReader(parts...))
+	var peak uint64
+	n := 0
+	for {
+		_, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n%10000 == 0 {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+	}
+	if n != 200*779 {
+		t.Fatalf("read %d records", n)
+	}
+	t.Logf("streamed %d MB, peak live heap %d KB", 200*len(body)>>20, peak>>10)
+	if peak > 4<<20 {
+		t.Errorf("peak heap %d bytes: the reader does not stream", peak)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -438,4 +439,46 @@ func FuzzLegacyReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStreamingMemory reads the CSV 100 times over as one stream (11 MB)
+// and checks the live heap stays a small fraction of it.
+func TestStreamingMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 11 MB")
+	}
+	data, err := os.ReadFile(officialCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := data[bytes.IndexByte(data, '\n')+1:]
+	parts := []io.Reader{bytes.NewReader(data)}
+	for i := 1; i < 100; i++ {
+		parts = append(parts, bytes.NewReader(body))
+	}
+	r := NewReader(io.MultiReader(parts...))
+	var peak uint64
+	n := 0
+	for {
+		_, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n%5000 == 0 {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+	}
+	if n != 100*564 {
+		t.Fatalf("read %d records", n)
+	}
+	t.Logf("streamed %d MB, peak live heap %d KB", 100*len(body)>>20, peak>>10)
+	if peak > 4<<20 {
+		t.Errorf("peak heap %d bytes: the reader does not stream", peak)
+	}
 }
