@@ -37,7 +37,7 @@ var elFootnotePatterns = []struct {
 	re *regexp.Regexp
 }{
 	{1, regexp.MustCompile(`734\.9\(e\)\s?,?\s?1\b|734\.9\(e\)\(1\)`)},
-	{2, regexp.MustCompile(`EAR\s?2\b`)},
+	{2, regexp.MustCompile(`EAR\s?\)?\s?2\b`)},
 	{3, regexp.MustCompile(`734\.9\(g\)\s?,?\s?3\b`)},
 	{4, regexp.MustCompile(`734\.9\(e\)\(2\)|EAR\s?\)\s?4\b`)},
 	{5, regexp.MustCompile(`734\.9\(e\)\(3\)|734\.4\(a\)\(9\)|EAR\s?\)\s?5\b`)},
