@@ -336,7 +336,7 @@ func TestIDsStableAcrossRefreshes(t *testing.T) {
 		}
 	}
 	t.Logf("%d distinct 2022 DPL ids, %d of their parties still listed in 2026, %d kept their id", len(old), onBoth, kept)
-	if onBoth != 262 || kept != 258 { // the 4 others: BIS corrected the country (RS to RU) or the ZIP
+	if onBoth != 258 || kept != 254 { // the 4 others: BIS corrected the country (RS to RU) or the ZIP
 		t.Errorf("%d of %d parties on both lists kept their id", kept, onBoth)
 	}
 }

@@ -131,17 +131,17 @@ func TestMalformed(t *testing.T) {
 	}
 }
 
-// TestStreamingMemory reads a list of 20 copies of the file's records as
+// TestStreamingMemory reads a list of 10 copies of the file's records as
 // one stream and checks the heap stays far below the stream's size.
 func TestStreamingMemory(t *testing.T) {
 	if testing.Short() {
-		t.Skip("reads 40 MB")
+		t.Skip("reads 20 MB")
 	}
 	data := fileBytes(t)
 	open := bytes.Index(data, []byte("<INDIVIDUALS>"))
 	end := bytes.LastIndex(data, []byte("</CONSOLIDATED_LIST>"))
 	body := data[open:end]
-	const copies = 20
+	const copies = 10
 	parts := []io.Reader{bytes.NewReader(data[:open])}
 	for i := 0; i < copies; i++ {
 		parts = append(parts, bytes.NewReader(body))
