@@ -9,14 +9,14 @@ import (
 
 func TestELFootnotes(t *testing.T) {
 	for in, want := range map[string]string{
-		"For all items subject to the EAR. (See §744.11 of the EAR)":                                  "",
-		"For all items subject to the EAR, see §§ 734.9(e)1 and 744.11 of the EAR2":                   "1,2",
-		"For All Items Subject to the EAR (See §734.9(e)1, and §744.11 of the EAR)2.":                 "1,2",
-		"For all items subject to the EAR. (See §§ 734.9(e)(2) and 744.11 of the EAR)4":               "4",
-		"For all items subject to the EAR. (See §§ 734.9(e) and 744.11 of the EAR) 4":                 "4",
-		"For all items subject to the EAR. (See §§ 734.9(g),3 746.8(a)(3), and 744.21(b) of the EAR)": "3",
+		"For all items subject to the EAR. (See §744.11 of the EAR)":                                   "",
+		"For all items subject to the EAR, see §§ 734.9(e)1 and 744.11 of the EAR2":                    "1,2",
+		"For All Items Subject to the EAR (See §734.9(e)1, and §744.11 of the EAR)2.":                  "1,2",
+		"For all items subject to the EAR. (See §§ 734.9(e)(2) and 744.11 of the EAR)4":                "4",
+		"For all items subject to the EAR. (See §§ 734.9(e) and 744.11 of the EAR) 4":                  "4",
+		"For all items subject to the EAR. (See §§ 734.9(g),3 746.8(a)(3), and 744.21(b) of the EAR)":  "3",
 		"For All Items Subject to the EAR (See §734.9(g), 3 §746.8(a)(3), and §744.21(b) of the EAR).": "3",
-		"For all items subject to the EAR (See §§734.4(a)(9), 734.9(e)(3), and 744.11 of the EAR)5":   "5",
+		"For all items subject to the EAR (See §§734.4(a)(9), 734.9(e)(3), and 744.11 of the EAR)5":    "5",
 	} {
 		var got []string
 		for _, n := range elFootnotes(in) {
