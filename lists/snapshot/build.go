@@ -114,14 +114,16 @@ var steps = map[string]step{
 	"bis-meu":         (*builder).enrichMEU,
 	"bis-mieu":        (*builder).addMIEU,
 	// OFAC: side files first, then the main file that joins them.
-	"ofac-sdn-add":       (*builder).keepSideFile,
-	"ofac-sdn-alt":       (*builder).keepSideFile,
-	"ofac-sdn-comments":  (*builder).keepSideFile,
-	"ofac-sdn":           (*builder).mergeOFACSDN,
-	"ofac-cons-add":      (*builder).keepSideFile,
-	"ofac-cons-alt":      (*builder).keepSideFile,
-	"ofac-cons-comments": (*builder).keepSideFile,
-	"ofac-cons":          (*builder).mergeOFACNonSDN,
+	"ofac-sdn-add":        (*builder).keepSideFile,
+	"ofac-sdn-alt":        (*builder).keepSideFile,
+	"ofac-sdn-comments":   (*builder).keepSideFile,
+	"ofac-sdn":            (*builder).mergeOFACSDN,
+	"ofac-cons-add":       (*builder).keepSideFile,
+	"ofac-cons-alt":       (*builder).keepSideFile,
+	"ofac-cons-comments":  (*builder).keepSideFile,
+	"ofac-cons":           (*builder).mergeOFACNonSDN,
+	"ddtc-statutory":      (*builder).mergeDTC,
+	"ddtc-administrative": (*builder).mergeDTC,
 }
 
 // readManifest loads the sources manifest.

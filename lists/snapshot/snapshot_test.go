@@ -374,3 +374,25 @@ func TestDefaultOFACMerge(t *testing.T) {
 		t.Errorf("%d SDN entries have a birth date, want 6109", withDOB)
 	}
 }
+
+// The DDTC exports date the CSL's ITAR-debarred rows.
+func TestDefaultDTCMerge(t *testing.T) {
+	s := loadDefault(t)
+	e := findEntity(s, clearance.DTC, "Edwin Acety")
+	if e == nil {
+		t.Fatal("Edwin Acety not on the DTC list")
+	}
+	if e.ListedOn != "2018-04-25" || strings.Join(e.BirthDates, ",") != "1975-11" || e.Type != clearance.Person ||
+		len(e.Citations) != 1 || e.Citations[0].Cite != "83 FR 18112" || e.Citations[0].Date != "2018-04-25" {
+		t.Errorf("Edwin Acety = %+v", *e)
+	}
+	var dated int
+	for _, e := range s.Entities {
+		if e.List == clearance.DTC && len(e.ListedOn) == 10 {
+			dated++
+		}
+	}
+	if dated != 781 {
+		t.Errorf("%d DTC entries have a listing date, want 781 (773 statutory + 8 administrative merges)", dated)
+	}
+}
