@@ -141,6 +141,7 @@ func (e *Engine) Determine(ctx context.Context, r Request) (Decision, error) {
 	if err := ctx.Err(); err != nil {
 		return Decision{}, err
 	}
+	r = r.clone() // Normalize writes; the caller's slices stay untouched
 	if err := r.Normalize(); err != nil {
 		return Decision{}, err
 	}

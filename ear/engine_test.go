@@ -190,3 +190,13 @@ func BenchmarkDetermineSnapshot(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "determinations/s")
 }
+
+func TestDetermineLeavesRequestAlone(t *testing.T) {
+	r := Request{Items: []Item{{ECCN: "5a992.C"}}, Destination: "cn", Parties: []Party{{Name: " Hikvision ", Role: "End User"}}}
+	if _, err := fixtureEngine(t).Determine(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Items[0].ECCN != "5a992.C" || r.Parties[0].Name != " Hikvision " || r.Parties[0].Role != "End User" {
+		t.Errorf("caller's request changed: %+v", r)
+	}
+}

@@ -274,3 +274,17 @@ func normalizeRegion(s, dest string) (string, error) {
 	}
 	return k, nil
 }
+
+// clone copies r deeply enough that normalising the copy leaves r as it was.
+func (r Request) clone() Request {
+	r.Items = append([]Item(nil), r.Items...)
+	ps := make([]Party, len(r.Parties))
+	for i, p := range r.Parties {
+		p.Owners = append([]Owner(nil), p.Owners...)
+		ps[i] = p
+	}
+	if r.Parties != nil {
+		r.Parties = ps
+	}
+	return r
+}
