@@ -144,3 +144,28 @@ func BenchmarkAppendParallel(b *testing.B) {
 		b.Fatalf("verify after benchmark: %+v %v", rep, err)
 	}
 }
+
+// TestTwoProcessesOneChain: two OS processes, as two `clearance serve`
+// replicas, append concurrently to one database; one unbroken chain results.
+func TestTwoProcessesOneChain(t *testing.T) {
+	if os.Getenv(storetest.ChildEnv) != "" {
+		t.Skip("child")
+	}
+	u := freshSchema(t, testURL(t))
+	s, err := postgres.Open(context.Background(), u, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.TwoProcesses(t, s, "TestTwoProcessesChild", 1000, "CLEARANCE_TEST_POSTGRES_SCHEMA_URL="+u)
+}
+
+func TestTwoProcessesChild(t *testing.T) {
+	storetest.ChildAppend(t, func() store.Store {
+		s, err := postgres.Open(context.Background(), os.Getenv("CLEARANCE_TEST_POSTGRES_SCHEMA_URL"), postgres.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -160,5 +161,30 @@ func BenchmarkVerifyAndFilter(b *testing.B) {
 				b.Fatalf("%d %v", len(recs), err)
 			}
 		}
+	})
+}
+
+// TestTwoProcessesOneFile: a `serve` and a `clearance keys create` (or two
+// of anything) may append to one SQLite file at once; the chain stays one.
+func TestTwoProcessesOneFile(t *testing.T) {
+	if os.Getenv(storetest.ChildEnv) != "" {
+		t.Skip("child")
+	}
+	dir := t.TempDir()
+	s, err := sqlite.Open(context.Background(), dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.TwoProcesses(t, s, "TestTwoProcessesChild", 1000, "CLEARANCE_TEST_SQLITE_DIR="+dir)
+}
+
+func TestTwoProcessesChild(t *testing.T) {
+	storetest.ChildAppend(t, func() store.Store {
+		s, err := sqlite.Open(context.Background(), os.Getenv("CLEARANCE_TEST_SQLITE_DIR"), sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
 	})
 }

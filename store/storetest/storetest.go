@@ -80,7 +80,7 @@ func open(t *testing.T, b Backend) (store.Store, func() store.Store) {
 	return openClosed(), openClosed
 }
 
-func exec(t *testing.T, s store.Store, query string) {
+func rawExec(t *testing.T, s store.Store, query string) {
 	t.Helper()
 	raw, ok := s.(rawSQL)
 	if !ok {
@@ -325,7 +325,7 @@ func tampered(t *testing.T, b Backend) store.Store {
 	s, _ := open(t, b)
 	appendN(t, s, 8)
 	for _, q := range b.DropAuditTriggers {
-		exec(t, s, q)
+		rawExec(t, s, q)
 	}
 	return s
 }
@@ -340,28 +340,28 @@ func wantBroken(t *testing.T, s store.Store, firstBad int64, problem string) {
 
 func testTamperEdit(t *testing.T, b Backend) {
 	s := tampered(t, b)
-	exec(t, s, `UPDATE audit_records SET decision = 'no_hit' WHERE seq = 4`)
+	rawExec(t, s, `UPDATE audit_records SET decision = 'no_hit' WHERE seq = 4`)
 	wantBroken(t, s, 4, "altered")
 }
 
 func testTamperDelete(t *testing.T, b Backend) {
 	s := tampered(t, b)
-	exec(t, s, `DELETE FROM audit_records WHERE seq = 5`)
+	rawExec(t, s, `DELETE FROM audit_records WHERE seq = 5`)
 	wantBroken(t, s, 5, "missing")
 }
 
 func testTamperSwap(t *testing.T, b Backend) {
 	s := tampered(t, b)
 	// Swap records 3 and 6 by renumbering them (the contents travel with the seq).
-	exec(t, s, `UPDATE audit_records SET seq = -3 WHERE seq = 3`)
-	exec(t, s, `UPDATE audit_records SET seq = 3 WHERE seq = 6`)
-	exec(t, s, `UPDATE audit_records SET seq = 6 WHERE seq = -3`)
+	rawExec(t, s, `UPDATE audit_records SET seq = -3 WHERE seq = 3`)
+	rawExec(t, s, `UPDATE audit_records SET seq = 3 WHERE seq = 6`)
+	rawExec(t, s, `UPDATE audit_records SET seq = 6 WHERE seq = -3`)
 	wantBroken(t, s, 3, "altered")
 }
 
 func testTamperTail(t *testing.T, b Backend) {
 	s := tampered(t, b)
-	exec(t, s, `DELETE FROM audit_records WHERE seq >= 7`)
+	rawExec(t, s, `DELETE FROM audit_records WHERE seq >= 7`)
 	wantBroken(t, s, 7, "chain head")
 }
 
