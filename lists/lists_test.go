@@ -3,6 +3,7 @@ package lists
 import (
 	"bufio"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -162,4 +163,44 @@ func TestInferType(t *testing.T) {
 			t.Errorf("InferType(%q, %v) = %s, want %s", tc.name, tc.hints, got, tc.want)
 		}
 	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+var idShape = regexp.MustCompile(`^[a-z]+-[a-z0-9.-]+$`)
+
+// FuzzStableID: any name, number and country give a URL-safe id, and the
+// derived part does not depend on punctuation or word order.
+func FuzzStableID(f *testing.F) {
+	f.Add("", "China", "Hangzhou Hikvision Digital Technology Co., Ltd.")
+	f.Add("30946", "", "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.")
+	f.Add("CDi.001", "", "ERIC BADEGE")
+	f.Add("", "Korea, North", "'ABD AL-NASIR, Hajji")
+	f.Add("", "", "Forces Démocratiques Alliées-Armée Nationale de Libération de l’Ouganda")
+	f.Fuzz(func(t *testing.T, number, country, name string) {
+		id := StableID(clearance.EL, number, country, name)
+		if !idShape.MatchString(id) {
+			t.Fatalf("StableID(%q, %q, %q) = %q: not URL-safe", number, country, name, id)
+		}
+		// Word order must not matter. (Checked on ASCII names: re-tokenising
+		// folded non-ASCII text is not guaranteed to be a fixed point.)
+		if idSafe(number) == "" && isASCII(name) {
+			toks := NameTokens(name)
+			for i, j := 0, len(toks)-1; i < j; i, j = i+1, j-1 {
+				toks[i], toks[j] = toks[j], toks[i]
+			}
+			if other := StableID(clearance.EL, number, country, strings.Join(toks, ", ")); other != id {
+				t.Fatalf("reordering %q changed the id: %s, %s", name, id, other)
+			}
+		}
+		_ = InferType(name, PeopleUnlessOrganization)
+		_, _ = CountryCode(country)
+	})
 }
