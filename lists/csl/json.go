@@ -127,9 +127,9 @@ func (r *JSONReader) next() (Record, error) {
 	return rec, nil
 }
 
-// jsonRecord is an entry of consolidated.json. trade.gov has written some
-// fields both as a string and as a list, and numbers both quoted and not,
-// so those fields accept either.
+// jsonRecord is an entry of consolidated.json. Multi-valued fields accept
+// a list or a "; "-separated string, numbers quoted or bare, and null, so
+// the reader does not depend on which of these a trade.gov version uses.
 type jsonRecord struct {
 	ID                     text      `json:"id"`
 	LegacyID               text      `json:"_id"`
