@@ -83,6 +83,15 @@ func TestReadCSV(t *testing.T) {
 			{Line: 3, ID: "A101", Name: "Maple Leaf Dental", Type: clearance.Unknown, Country: "CA"},
 			{Line: 4, ID: "A102", Name: `ACME "Rocket" Supplies`, Type: clearance.Unknown, Country: "US"},
 		}},
+		// Excel's "CSV" where the decimal separator is a comma, and a
+		// tab-separated export saved as .csv.
+		{"testdata/semicolon.csv", []Row{
+			{Line: 2, ID: "1", Name: "Müller, Hans", Type: clearance.Unknown, Country: "DE"},
+			{Line: 3, ID: "2", Name: "Huawei Technologies Co., Ltd.", Type: clearance.Unknown, Country: "CN"},
+		}},
+		{"testdata/tab.csv", []Row{
+			{Line: 2, ID: "7", Name: "Banco Nacional de Cuba", Type: clearance.Organization},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {

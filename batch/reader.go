@@ -218,6 +218,7 @@ func newCSVReader(file string, r io.Reader) (*csvReader, error) {
 		br.Discard(3)
 	}
 	cr := csv.NewReader(br)
+	cr.Comma = sniffDelimiter(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -232,6 +233,28 @@ func newCSVReader(file string, r io.Reader) (*csvReader, error) {
 		return nil, err
 	}
 	return &csvReader{file: file, r: cr, cols: cols, rec: 1}, nil
+}
+
+// sniffDelimiter returns ';' or tab when the header line uses that instead
+// of a comma: Excel writes "CSV" with semicolons where the decimal separator
+// is a comma (most of Europe), and such a file would otherwise fail with
+// "no id column". The header is the only line looked at, so a comma inside
+// a later name cannot mislead it.
+func sniffDelimiter(br *bufio.Reader) rune {
+	b, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	if bytes.IndexByte(b, ',') >= 0 {
+		return ','
+	}
+	if bytes.IndexByte(b, ';') >= 0 {
+		return ';'
+	}
+	if bytes.IndexByte(b, '\t') >= 0 {
+		return '\t'
+	}
+	return ','
 }
 
 func (c *csvReader) Read() (Row, error) {
