@@ -224,6 +224,7 @@ func (j jsonRecord) record() Record {
 // text is a JSON string, number or null, trimmed.
 type text string
 
+// UnmarshalJSON accepts a string, a number or null.
 func (t *text) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {
@@ -249,6 +250,8 @@ func (t *text) UnmarshalJSON(b []byte) error {
 // texts is a JSON array of strings, a single "; "-separated string, or null.
 type texts []string
 
+// UnmarshalJSON accepts an array of strings or numbers, a "; "-separated
+// string, or null.
 func (t *texts) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '[' {
