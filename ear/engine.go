@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -224,6 +225,11 @@ func (e *Engine) finish(c *evalCtx) Decision {
 			d.LicenseRequired = true
 		}
 	}
+	// Most severe first, so reasons[0] is what decided; ties keep the
+	// evaluation order (chart, embargoes, end uses, parties).
+	sort.SliceStable(c.reasons, func(i, j int) bool {
+		return c.reasons[i].Outcome.severity() > c.reasons[j].Outcome.severity()
+	})
 	d.Reasons = c.reasons
 	return d
 }
