@@ -10,6 +10,7 @@ import (
 const (
 	reasonLegalForm = "legal form"
 	reasonStopWord  = "stop word"
+	reasonTitle     = "title"
 )
 
 // analyzedName is a name split into its content words (canonical forms, in
@@ -39,7 +40,7 @@ func analyze(words []string, person bool) analyzedName {
 	}
 	for i := 0; i < len(canon); {
 		if !person {
-			if n, class := legalFormAt(canon, i); n > 0 {
+			if n, class := legalFormAt(canon, i); n > 0 && (n > 1 || len(canon[i]) > 2 || len(canon)-n >= 2) {
 				form := strings.Join(canon[i:i+n], " ")
 				a.ignored = append(a.ignored, clearance.IgnoredToken{Token: form, Reason: reasonLegalForm + " (" + class + ")"})
 				a.legal = append(a.legal, class)
@@ -48,6 +49,11 @@ func analyze(words []string, person bool) analyzedName {
 			}
 		}
 		w := canon[i]
+		if tab.titles[w] {
+			a.ignored = append(a.ignored, clearance.IgnoredToken{Token: w, Reason: reasonTitle})
+			i++
+			continue
+		}
 		if tab.stopWords[w] {
 			a.ignored = append(a.ignored, clearance.IgnoredToken{Token: w, Reason: reasonStopWord})
 			i++
@@ -63,6 +69,9 @@ func analyze(words []string, person bool) analyzedName {
 	}
 	return a
 }
+
+// (A two-letter form such as "sa" or "ag" is a legal form only when at least
+// two other words remain: "Thomas Sá" is a person.)
 
 // legalFormAt returns the length in words and the class of the longest legal
 // form starting at words[i], or 0.

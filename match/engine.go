@@ -171,9 +171,9 @@ func newEngine(es []clearance.Entity) *engine {
 	// "Huawei" is one document, not 30).
 	total := float64(len(es)) + 1
 	for id := range e.words {
-		e.words[id].idf = math.Log(total / (float64(df[id]) + 0.5))
+		e.words[id].idf = math.Pow(math.Log(total/(float64(df[id])+0.5)), rarityExponent)
 	}
-	e.idfUnknown = math.Log(total / 0.5)
+	e.idfUnknown = math.Pow(math.Log(total/0.5), rarityExponent)
 	// Typo and sound-alike lookup tables.
 	type del struct {
 		h  uint64
@@ -226,6 +226,7 @@ type queryWord struct {
 	text     string
 	phonetic string
 	known    bool // in the vocabulary
+	abjad    bool // transliterated from Arabic or Hebrew script: vowels unwritten
 	weight   float64
 	location bool
 	exps     []expansion
@@ -234,7 +235,8 @@ type queryWord struct {
 // expand finds the vocabulary words a query word may stand for: itself, the
 // words within its typo budget (deletion dictionary, verified by distance)
 // and the words with its phonetic key.
-func (e *engine) expand(w string, phon string) []expansion {
+func (e *engine) expand(qw *queryWord) []expansion {
+	w, phon := qw.text, qw.phonetic
 	_, listed := e.vocab[w]
 	var out []expansion
 	seen := map[int32]bool{}
@@ -244,12 +246,35 @@ func (e *engine) expand(w string, phon string) []expansion {
 		}
 		seen[id] = true
 		v := &e.words[id]
-		if s, kind := similarity(w, v.text, phon, v.phonetic, listed); s > 0 {
+		if s, kind := wordSimilarity(qw, v, listed); s > 0 {
 			out = append(out, expansion{id, s, kind})
 		}
 	}
 	if id, ok := e.vocab[w]; ok {
 		add(id)
+	}
+	if len(w) >= 2 && len(w) <= shortWord && !isDigits(w) {
+		// Short words: the listed words one letter longer (Han → Khan) and
+		// those with another vowel (Fei → Fey).
+		i, _ := slices.BinarySearch(e.delHash, hashSkip(w, -1, -1))
+		for ; i < len(e.delHash) && e.delHash[i] == hashSkip(w, -1, -1); i++ {
+			add(e.delWord[i])
+		}
+		b := []byte(w)
+		for k := range b {
+			if !isVowel(w[k]) {
+				continue
+			}
+			for _, v := range []byte("aeiouy") {
+				if v != w[k] {
+					b[k] = v
+					if id, ok := e.vocab[string(b)]; ok {
+						add(id)
+					}
+				}
+			}
+			b[k] = w[k]
+		}
 	}
 	if len(w) > shortWord && !isDigits(w) {
 		deletionHashes(w, maxEdits(len(w)), func(h uint64) {
@@ -258,10 +283,10 @@ func (e *engine) expand(w string, phon string) []expansion {
 				add(e.delWord[i])
 			}
 		})
-		if len(phon) >= 3 {
-			for _, id := range e.phonetic[phon] {
-				add(id)
-			}
+	}
+	if len(phon) >= 3 || (qw.abjad && len(phon) >= 2) {
+		for _, id := range e.phonetic[phon] {
+			add(id)
 		}
 	}
 	return out
@@ -271,11 +296,18 @@ func (e *engine) expand(w string, phon string) []expansion {
 // A query word the listed name lacks weighs nearly fully (the customer named
 // something the list does not); a listed word the query lacks weighs a
 // quarter (customers drop middle names, city prefixes, second surnames).
-const (
+var (
 	extraQueryWeight  = 0.9
 	extraListedWeight = 0.25
+	// personExtraListedWeight is extraListedWeight for a person's listed
+	// name, whose middle names and second surnames customers rarely give.
+	personExtraListedWeight = 0.15
 	// locationFactor further discounts an unpartnered place name.
 	locationFactor = 0.35
+	// rarityExponent sharpens IDF into a weight (w = idf^rarityExponent):
+	// on a log scale "group" (idf 4) and "hikvision" (idf 9) differ too
+	// little for a query with an extra generic word to stay a match.
+	rarityExponent = 2.0
 )
 
 func (e *engine) search(ix *Index, q Query) []clearance.Match {
@@ -308,9 +340,11 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 		}
 		queue(e.joined[qws[i].text])
 		if i+1 < len(qws) {
-			if id, ok := e.vocab[qws[i].text+qws[i+1].text]; ok {
+			j := qws[i].text + qws[i+1].text
+			if id, ok := e.vocab[j]; ok {
 				queue(e.postings[id])
 			}
+			queue(e.joined[j])
 		}
 		if i > 0 {
 			if id, ok := e.vocab[qws[i-1].text+qws[i].text]; ok {
@@ -371,12 +405,16 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 // its content words, its weight and the indexed words it may stand for.
 func (e *engine) analyzeQuery(q Query) (analyzedName, []queryWord) {
 	qa := analyze(normalizeWords(q.Name), q.Type == clearance.Person)
+	if q.Type != clearance.Person {
+		qa = e.dropMisspeltLegalWords(qa)
+	}
 	qws := make([]queryWord, len(qa.words))
+	abjad := hasAbjad(q.Name)
 	for i, w := range qa.words {
 		qw := &qws[i]
-		qw.text, qw.phonetic = w, phoneticKey(w)
+		qw.text, qw.phonetic, qw.abjad = w, phoneticKey(w), abjad
 		qw.location = tab.locations[w]
-		qw.exps = e.expand(w, qw.phonetic)
+		qw.exps = e.expand(qw)
 		if id, ok := e.vocab[w]; ok {
 			qw.known = true
 			qw.weight = e.words[id].idf
@@ -390,6 +428,30 @@ func (e *engine) analyzeQuery(q Query) (analyzedName, []queryWord) {
 		}
 	}
 	return qa, qws
+}
+
+// dropMisspeltLegalWords sets aside query words that the lists never use
+// and that are a typo of a word of a legal form ("Joint Stpck Company"):
+// left in, such a word would weigh as the rarest word there is.
+func (e *engine) dropMisspeltLegalWords(qa analyzedName) analyzedName {
+	if len(qa.words) < 2 {
+		return qa
+	}
+	kept := qa.words[:0:0]
+	for _, w := range qa.words {
+		if _, listed := e.vocab[w]; !listed && len(w) > 4 {
+			if lw := tab.nearLegalWord(w); lw != "" {
+				qa.ignored = append(qa.ignored, clearance.IgnoredToken{Token: w, Reason: reasonLegalForm + " (misspelt " + lw + ")"})
+				continue
+			}
+		}
+		kept = append(kept, w)
+	}
+	if len(kept) == 0 {
+		return qa
+	}
+	qa.words = kept
+	return qa
 }
 
 // compare scores q against every name of an ad-hoc entity with the index's

@@ -248,3 +248,14 @@ func writeKana(b *strings.Builder, rs []rune) {
 		i += n
 	}
 }
+
+// hasAbjad reports whether s has letters of a script that leaves short
+// vowels unwritten (Arabic, Hebrew): its words are consonant skeletons.
+func hasAbjad(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Hebrew, r) {
+			return true
+		}
+	}
+	return false
+}

@@ -8,8 +8,8 @@ import "strings"
 // Khalil / Halil, Abdul + "Abd al". Rules, in order:
 //
 //   - digraphs that spell one sound become one letter (sch, sh → s; tch,
-//     ch → c; kh → h; zh, dzh, dj → j; ph → f; th → t; gh → g; ck, q → k;
-//     ts, tz → c; x → ks; w → v);
+//     ch → c; kh → h; ph → f; th → t; gh → g; ck, q → k; ts, tz → c;
+//     x → ks), and j, zh, dzh, dj become g (Jamal/Gamal);
 //   - vowels (a e i o u y) and v are dropped, except that a word starting with
 //     a vowel keeps the marker "a" (v and w are semi-vowels across scripts:
 //     Hebrew and Arabic vav, Cyrillic в, so Vladimir and "vldymyr" agree);
@@ -31,7 +31,7 @@ func phoneticKey(w string) string {
 		case strings.HasPrefix(rest, "tsch"):
 			out, n = 'c', 4
 		case strings.HasPrefix(rest, "dzh"):
-			out, n = 'j', 3
+			out, n = 'g', 3
 		case strings.HasPrefix(rest, "sch"):
 			out, n = 's', 3
 		case strings.HasPrefix(rest, "tch"):
@@ -43,7 +43,7 @@ func phoneticKey(w string) string {
 		case strings.HasPrefix(rest, "kh"):
 			out, n = 'h', 2
 		case strings.HasPrefix(rest, "zh"), strings.HasPrefix(rest, "dj"):
-			out, n = 'j', 2
+			out, n = 'g', 2
 		case strings.HasPrefix(rest, "ph"):
 			out, n = 'f', 2
 		case strings.HasPrefix(rest, "th"):
@@ -60,6 +60,8 @@ func phoneticKey(w string) string {
 			switch c := rest[0]; c {
 			case 'q':
 				out = 'k'
+			case 'j':
+				out = 'g' // Jamal/Gamal, Arabic jim written g in Egypt, j elsewhere
 			case 'x':
 				b = append(b, 'k')
 				out = 's'
@@ -72,6 +74,67 @@ func phoneticKey(w string) string {
 			}
 		}
 		if out != 0 && (len(b) == 0 || b[len(b)-1] != out) {
+			b = append(b, out)
+		}
+		i += n
+	}
+	return string(b)
+}
+
+// romanKey reduces a normalised word to the spelling that differing
+// romanisations of one name share: the digraphs of phoneticKey, and every
+// run of vowels (a e i o u y) written as one "a" — Yevgeniy, Evgeny and
+// Evgenii become "avgan", Mohamed and Muhammad "mahamad". Unlike the
+// consonant skeleton it keeps where vowels are, so Mahmoud ("mahmad") and
+// Mohamed stay apart.
+func romanKey(w string) string {
+	b := make([]byte, 0, len(w))
+	for i := 0; i < len(w); {
+		rest := w[i:]
+		var out byte
+		n := 1
+		switch {
+		case strings.HasPrefix(rest, "tsch"):
+			out, n = 'c', 4
+		case strings.HasPrefix(rest, "dzh"):
+			out, n = 'g', 3
+		case strings.HasPrefix(rest, "sch"):
+			out, n = 's', 3
+		case strings.HasPrefix(rest, "tch"):
+			out, n = 'c', 3
+		case strings.HasPrefix(rest, "sh"), strings.HasPrefix(rest, "sz"):
+			out, n = 's', 2
+		case strings.HasPrefix(rest, "ch"), strings.HasPrefix(rest, "cz"):
+			out, n = 'c', 2
+		case strings.HasPrefix(rest, "kh"):
+			out, n = 'h', 2
+		case strings.HasPrefix(rest, "zh"), strings.HasPrefix(rest, "dj"):
+			out, n = 'g', 2
+		case strings.HasPrefix(rest, "ph"):
+			out, n = 'f', 2
+		case strings.HasPrefix(rest, "th"):
+			out, n = 't', 2
+		case strings.HasPrefix(rest, "dh"):
+			out, n = 'd', 2
+		case strings.HasPrefix(rest, "gh"):
+			out, n = 'g', 2
+		case strings.HasPrefix(rest, "ck"):
+			out, n = 'k', 2
+		default:
+			switch c := rest[0]; c {
+			case 'q':
+				out = 'k'
+			case 'j':
+				out = 'g'
+			case 'w':
+				out = 'v'
+			case 'a', 'e', 'i', 'o', 'u', 'y':
+				out = 'a'
+			default:
+				out = c
+			}
+		}
+		if len(b) == 0 || b[len(b)-1] != out {
 			b = append(b, out)
 		}
 		i += n

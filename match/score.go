@@ -74,20 +74,34 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 					}
 				}
 			} else {
-				sim, kind = similarity(qw.text, wi.text, qw.phonetic, wi.phonetic, false)
+				sim, kind = wordSimilarity(qw, wi, false)
 			}
-			if sim == 0 && ((len(qw.text) == 1 && len(wi.text) > 1 && wi.text[0] == qw.text[0]) ||
-				(len(wi.text) == 1 && len(qw.text) > 1 && qw.text[0] == wi.text[0])) {
-				sim, kind = initialSimilarity, kindInitial
+			w := wi.idf
+			switch {
+			case len(qw.text) == 1 && len(wi.text) > 1 && wi.text[0] == qw.text[0]:
+				// The query gives an initial of a listed name: consistent,
+				// and better evidence than a missing name.
+				sim, kind = queryInitialSimilarity, kindInitial
+			case len(wi.text) == 1 && len(qw.text) > 1 && qw.text[0] == wi.text[0]:
+				// The list gives only an initial: the query's full name is
+				// not confirmed, so it counts half, at its own weight.
+				sim, kind, w = listedInitialSimilarity, kindInitial, qw.weight
 			}
 			if sim > 0 {
-				s.pairs = append(s.pairs, pair{i, -1, j, -1, sim, wi.idf, kind})
+				s.pairs = append(s.pairs, pair{i, -1, j, -1, sim, w, kind})
 			}
 			// Listed words written apart that the query writes together:
 			// "hik vision" for "hikvision".
 			if j+1 < len(n.words) {
 				if sim := joinedSimilarity(qw.text, wi.text, s.word(e, n.words[j+1]).text); sim > 0 {
 					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + s.word(e, n.words[j+1]).idf, kindJoined})
+				}
+			}
+			// Both written apart, but split differently ("myongc hin" /
+			// "myong chin").
+			if i+1 < len(qws) && j+1 < len(n.words) {
+				if sim := pairSimilarity(qw.text, qws[i+1].text, wi.text, s.word(e, n.words[j+1]).text); sim > 0 {
+					s.pairs = append(s.pairs, pair{i, i + 1, j, j + 1, sim, wi.idf + s.word(e, n.words[j+1]).idf, kindJoined})
 				}
 			}
 			// Query words written apart that the list writes together.
@@ -139,7 +153,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	}
 	for j, id := range n.words {
 		if !s.usedN[j] {
-			den += unpairedListedWeight(s.word(e, id))
+			den += unpairedListedWeight(s.word(e, id), n.person)
 		}
 	}
 	r := scoreResult{den: den}
@@ -184,8 +198,11 @@ func unpairedQueryWeight(qw *queryWord) float64 {
 	return w
 }
 
-func unpairedListedWeight(w *wordInfo) float64 {
+func unpairedListedWeight(w *wordInfo, person bool) float64 {
 	x := w.idf * extraListedWeight
+	if person {
+		x = w.idf * personExtraListedWeight
+	}
 	if w.location {
 		x *= locationFactor
 	}
@@ -283,7 +300,7 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 		if !pairedN[j] {
 			missing++
 			x.Alignments = append(x.Alignments, clearance.TokenAlignment{Listed: listedWords[j], Kind: kindNone,
-				Weight: unpairedListedWeight(s.word(e, id))})
+				Weight: unpairedListedWeight(s.word(e, id), n.person)})
 		}
 	}
 	for _, ig := range analyze(normalizeWords(n.listed), n.person).ignored {
@@ -313,6 +330,19 @@ func joinedSimilarity(w, a, b string) float64 {
 		return 0
 	}
 	j := a + b
-	sim, _ := similarity(w, j, phoneticKey(w), phoneticKey(j), false)
-	return sim
+	// Fuzzy joins only when nearly alike: a split word plus a typo is
+	// rare, two unrelated syllables that happen to be close are not.
+	if sim, _ := similarity(w, j, phoneticKey(w), phoneticKey(j), false); sim >= 0.88 {
+		return sim
+	}
+	return 0
+}
+
+// pairSimilarity compares two pairs of adjacent words written together,
+// when they are split at different places; 0 otherwise.
+func pairSimilarity(qa, qb, la, lb string) float64 {
+	if len(qa)+len(qb) != len(la)+len(lb) || qa == la || !strings.HasPrefix(qa+qb, la) || !strings.HasSuffix(qa+qb, lb) {
+		return 0
+	}
+	return 1
 }

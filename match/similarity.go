@@ -9,19 +9,32 @@ const (
 	kindPhonetic = "phonetic"
 	kindInitial  = "initial"
 	kindJoined   = "joined"
+	kindTranslit = "transliteration"
 	kindNone     = "unmatched"
 )
 
 // Similarity parameters. The values were calibrated on the evaluation sets
 // (see docs/matching.md); the names say what each one controls.
-const (
+var (
 	// typoPenaltyPerEdit scales an edit: similarity = 1 - typoPenaltyPerEdit*d/len.
 	typoPenaltyPerEdit = 0.75
 	// phoneticPenaltyPerEdit scales an edit between two words with one
 	// phonetic key (Yevgeniy/Evgeny): they are romanisations of one name.
 	phoneticPenaltyPerEdit = 0.5
-	// initialSimilarity is what "V" earns against "Vladimir".
+	// shortVowelSimilarity is what a three-letter word earns against one
+	// that differs only in one vowel (Fei/Fey).
+	shortVowelSimilarity = 0.8
+	// abjadSimilarity is what a word written in Arabic or Hebrew script,
+	// whose short vowels are unwritten, earns against a listed word with
+	// the same consonant skeleton ("hsn" / Hassan).
+	abjadSimilarity = 0.88
+	// initialSimilarity is what "V" earns against "Vladimir" in word
+	// comparisons; the scorer uses the two below, by side.
 	initialSimilarity = 0.75
+	// queryInitialSimilarity: the query writes "V." for the listed Vladimir.
+	queryInitialSimilarity = 0.9
+	// listedInitialSimilarity: the list writes "M." where the query has Murphy.
+	listedInitialSimilarity = 0.5
 	// shortWord is the longest word that must match exactly (or as an
 	// initial): one edit turns LTTE into Lotte and ABB into ABBA.
 	shortWord = 3
@@ -112,9 +125,13 @@ func similarity(a, b, pa, pb string, bothListed bool) (float64, string) {
 	shorter := min(la, lb)
 	if shorter <= shortWord || isDigits(a) || isDigits(b) {
 		// Short words and numbers: exact, or a single letter standing for
-		// a word that starts with it.
+		// a word that starts with it, or one vowel for another in a word of
+		// three letters (Fei/Fey, Ali/Aly), which romanisations swap.
 		if (la == 1 && lb > 1 && b[0] == a[0]) || (lb == 1 && la > 1 && a[0] == b[0]) {
 			return initialSimilarity, kindInitial
+		}
+		if la == lb && la == shortWord && vowelSwap(a, b) || softInsertion(a, b) {
+			return shortVowelSimilarity, kindPhonetic
 		}
 		return 0, kindNone
 	}
@@ -123,18 +140,30 @@ func similarity(a, b, pa, pb string, bothListed bool) (float64, string) {
 	if bothListed {
 		edits = min(edits, 1)
 	}
-	phonetic := pa == pb && len(pa) >= 2
-	limit := edits
-	if phonetic {
-		limit = longer * 6 / 10
+	// Words of four or five letters are often acronyms or brands one edit
+	// from another (LTTE/Lotte, EMSA/FEMSA): they must keep their first
+	// letter (or swap it with the second), and a query word may not be a
+	// listed four-letter word with a letter added (a letter dropped is a
+	// common typo: "Kapp" for "Knapp").
+	firstSwap := a[0] == b[1] && a[1] == b[0] // "Afiz" for "Faiz", a transposition typo
+	if a[0] != b[0] && !firstSwap && shorter <= 5 || la > lb && shorter <= 4 {
+		edits = 0
+		if softInsertion(a, b) {
+			return shortVowelSimilarity, kindPhonetic
+		}
 	}
-	d := osaDistance(a, b, limit)
+	if a[0] != b[0] && !firstSwap {
+		edits = min(edits, 1) // a changed first letter is the one typo allowed: not Borges/Torres
+	}
+	d := osaDistance(a, b, 3)
 	edit := 0.0
 	if d <= edits {
 		edit = 1 - typoPenaltyPerEdit*float64(d)/float64(longer)
 	}
-	if phonetic && d <= limit {
-		// Same sound skeleton: half the usual cost per edit.
+	// One name in two romanisations (Yevgeniy/Evgeny, Mohamed/Muhammad,
+	// Said/Saeed): their romanisation keys agree, and each edit costs half.
+	// Acronyms (one vowel or none) are not names: LTTE is not Lotte.
+	if d <= 3 && vowels(a) >= 2 && vowels(b) >= 2 && romanKey(a) == romanKey(b) {
 		if p := 1 - phoneticPenaltyPerEdit*float64(d)/float64(longer); p > edit {
 			return p, kindPhonetic
 		}
@@ -143,4 +172,78 @@ func similarity(a, b, pa, pb string, bothListed bool) (float64, string) {
 		return edit, kindTypo
 	}
 	return 0, kindNone
+}
+
+func isVowel(c byte) bool {
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'
+}
+
+// vowelSwap reports whether a and b (of equal length) differ in exactly one
+// position, where both have a vowel.
+func vowelSwap(a, b string) bool {
+	diff := 0
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] {
+			if !isVowel(a[i]) || !isVowel(b[i]) {
+				return false
+			}
+			diff++
+		}
+	}
+	return diff == 1
+}
+
+// wordSimilarity compares a query word with a listed word: by skeleton for
+// a word transliterated from an abjad (Arabic, Hebrew), otherwise by
+// similarity.
+func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, string) {
+	s, kind := similarity(qw.text, w.text, qw.phonetic, w.phonetic, bothListed)
+	if qw.abjad && s < abjadSimilarity && qw.phonetic == w.phonetic && len(qw.phonetic) >= 2 {
+		return abjadSimilarity, kindTranslit
+	}
+	return s, kind
+}
+
+// softInsertion reports whether the longer of a and b is the shorter with one
+// letter added that romanisations and typists add or drop: a doubled letter
+// (Sasi/Sassi), an "h" (Khan/Han, Shah/Sah) or a vowel (Louis/Luis). A vowel counts only between words that have two
+// vowels or more: acronyms (LTTE) gain one and become other names (Lotte).
+func softInsertion(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b) != len(a)+1 || len(a) < 2 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if a[i:] != b[i+1:] {
+		return false
+	}
+	c := b[i]
+	if (i > 0 && b[i-1] == c) || (i+1 < len(b) && b[i+1] == c) {
+		return true // a doubled letter: Son/Sson, Sasi/Sassi, Ben/Been
+	}
+	if c == 'h' {
+		return i > 0 // not a leading h: Shah/Sah, not Ali/Hali
+	}
+	if c == 'k' && i+1 < len(b) && b[i+1] == 'h' {
+		return true // kh for h: Khan/Han, Khalil/Halil
+	}
+	if !isVowel(c) {
+		return false
+	}
+	return vowels(a) >= 2
+}
+
+func vowels(w string) int {
+	v := 0
+	for j := 0; j < len(w); j++ {
+		if isVowel(w[j]) {
+			v++
+		}
+	}
+	return v
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -30,7 +31,9 @@ type tables struct {
 
 	legalForms      map[string]string // normalised form (may be several words) → class
 	legalFormMaxLen int               // in words
+	legalWords      []string          // the words of legal forms, five letters or more
 	stopWords       map[string]bool
+	titles          map[string]bool
 	canonical       map[string]string // abbreviation or inflection → canonical word
 	locations       map[string]bool
 }
@@ -83,6 +86,7 @@ func loadTables() (*tables, error) {
 		hanTerms:       map[string]string{},
 		legalForms:     map[string]string{},
 		stopWords:      map[string]bool{},
+		titles:         map[string]bool{},
 		canonical:      map[string]string{},
 		locations:      map[string]bool{},
 	}
@@ -179,8 +183,25 @@ func loadTables() (*tables, error) {
 	if err != nil {
 		return nil, err
 	}
+	seen := map[string]bool{}
+	for form := range t.legalForms {
+		for _, w := range strings.Fields(form) {
+			if len(w) >= 5 && !seen[w] {
+				seen[w] = true
+				t.legalWords = append(t.legalWords, w)
+			}
+		}
+	}
+	sort.Strings(t.legalWords)
 	err = readTSV("stop_words.tsv", 1, func(_ int, f []string) error {
 		t.stopWords[f[0]] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("titles.tsv", 1, func(_ int, f []string) error {
+		t.titles[f[0]] = true
 		return nil
 	})
 	if err != nil {
@@ -204,6 +225,17 @@ func loadTables() (*tables, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// nearLegalWord returns the legal-form word w is a typo of (within the typo
+// budget of its length), or "".
+func (t *tables) nearLegalWord(w string) string {
+	for _, lw := range t.legalWords {
+		if lw[0] == w[0] && osaDistance(w, lw, maxEdits(len(lw))) <= maxEdits(len(lw)) {
+			return lw
+		}
+	}
+	return ""
 }
 
 // isNormalisedPhrase reports whether s is lowercase ASCII letters and digits

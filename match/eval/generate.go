@@ -139,7 +139,7 @@ func (g *generator) heaviest(name string) string {
 		if match.LegalFormClass(w) != "" {
 			continue
 		}
-		if x := g.ix.WordWeight(w); x > bw {
+		if x := g.ix.WordWeight(w); x > bw && x < g.ix.WordWeight("zzzzqqqq") {
 			best, bw = w, x
 		}
 	}
@@ -161,6 +161,14 @@ func (g *generator) legalForm(name string) (string, string) {
 	m := legalSuffixRE.FindStringSubmatchIndex(name)
 	if m == nil {
 		return "", ""
+	}
+	before := strings.Fields(match.Normalize(name[:m[0]]))
+	if len(before) == 0 {
+		return "", ""
+	}
+	switch before[len(before)-1] {
+	case "private", "open", "closed", "public", "co", "company", "joint", "stock", "pvt", "pte":
+		return "", "" // the suffix is the tail of a longer form
 	}
 	form := strings.Join(strings.Fields(match.Normalize(name[m[2]:m[3]])), " ")
 	class := match.LegalFormClass(form)
@@ -264,20 +272,31 @@ func (g *generator) spacing(name string) (string, string) {
 	case 2: // two adjacent words joined
 		for i := 0; i+1 < len(words); i++ {
 			a, b := strings.Trim(words[i], ",."), strings.Trim(words[i+1], ",.")
-			if len(a) >= 3 && len(b) >= 3 && isWord(a) && isWord(b) {
+			na, nb := match.Normalize(a), match.Normalize(b)
+			if len(a) >= 3 && len(b) >= 3 && isWord(a) && isWord(b) && match.LegalFormClass(na) == "" && match.LegalFormClass(nb) == "" &&
+				!match.IsStopWord(na) && !match.IsStopWord(nb) && !isLegalWord(na) && !isLegalWord(nb) {
 				out := append(append(append([]string{}, words[:i]...), a+strings.ToLower(b)), words[i+2:]...)
 				return strings.Join(out, " "), "words joined"
 			}
 		}
 	case 3: // a long word split in two
 		for i, w := range words {
-			if len(w) >= 8 && isWord(w) {
+			if len(w) >= 8 && isWord(w) && !isLegalWord(match.Normalize(w)) {
 				out := append(append(append([]string{}, words[:i]...), w[:len(w)/2], w[len(w)/2:]), words[i+1:]...)
 				return strings.Join(out, " "), "word split"
 			}
 		}
 	}
 	return "", ""
+}
+
+// isLegalWord reports whether w is a word of a multi-word legal form.
+func isLegalWord(w string) bool {
+	switch w {
+	case "limited", "liability", "company", "joint", "stock", "open", "closed", "public", "private", "corporation", "incorporated":
+		return true
+	}
+	return false
 }
 
 func isWord(s string) bool {
@@ -402,7 +421,19 @@ var arabicOf = [][2]string{
 	{"kh", "خ"}, {"sh", "ش"}, {"th", "ث"}, {"dh", "ذ"}, {"gh", "غ"}, {"ou", "و"}, {"oo", "و"}, {"ee", "ي"},
 	{"b", "ب"}, {"t", "ت"}, {"j", "ج"}, {"h", "ح"}, {"d", "د"}, {"r", "ر"}, {"z", "ز"}, {"s", "س"}, {"f", "ف"},
 	{"q", "ق"}, {"k", "ك"}, {"l", "ل"}, {"m", "م"}, {"n", "ن"}, {"w", "و"}, {"y", "ي"}, {"i", "ي"}, {"u", "و"},
-	{"o", "و"}, {"g", "ج"}, {"p", "ب"}, {"v", "ف"}, {"c", "ك"}, {"x", "كس"}, {"e", ""}, {"a", ""},
+	{"aa", "ا"}, {"o", "و"}, {"g", "گ"}, {"p", "ب"}, {"v", "ف"}, {"c", "ك"}, {"x", "كس"}, {"e", ""}, {"a", ""},
+}
+
+// collapseDoubles writes a doubled letter once, as Arabic script does
+// (the doubling is a diacritic, shadda, usually omitted).
+func collapseDoubles(w string) string {
+	var b []byte
+	for i := 0; i < len(w); i++ {
+		if i == 0 || w[i] != w[i-1] {
+			b = append(b, w[i])
+		}
+	}
+	return string(b)
 }
 
 var cyrillicCountries = map[string]bool{"RU": true, "BY": true, "UA": true, "KZ": true, "KG": true}
@@ -415,6 +446,12 @@ var arabicCountries = map[string]bool{"IR": true, "IQ": true, "SY": true, "LB": 
 func toScript(name string, table [][2]string, arabic bool) string {
 	var out []string
 	for _, w := range strings.Fields(match.Normalize(name)) {
+		if arabic {
+			w = collapseDoubles(w)
+			if strings.HasSuffix(w, "a") {
+				w = w[:len(w)-1] + "aa" // a final long a is written (alif)
+			}
+		}
 		var b strings.Builder
 		for i := 0; i < len(w); {
 			if arabic && i == 0 && strings.ContainsRune("aeiou", rune(w[0])) {

@@ -1,0 +1,183 @@
+package match
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestTables(t *testing.T) {
+	tb, err := loadTables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(tb.legalForms); got < 100 {
+		t.Errorf("legal forms: %d, want ≥ 100", got)
+	}
+	for form, class := range map[string]string{
+		"limited liability company": "llc", "ooo": "llc", "youxian gongsi": "coltd", "company limited": "coltd",
+		"s a de c v": "sa", "pjsc": "pjsc", "pao": "pjsc", "gmbh": "llc", "joint stock company": "jsc",
+	} {
+		if tb.legalForms[form] != class {
+			t.Errorf("legal form %q: class %q, want %q", form, tb.legalForms[form], class)
+		}
+	}
+	for w, c := range map[string]string{"intl": "international", "tech": "technology", "mfg": "manufacturing", "sci": "science", "co": "company"} {
+		if tb.canonical[w] != c {
+			t.Errorf("canonical %q = %q, want %q", w, tb.canonical[w], c)
+		}
+	}
+	// Every canonical target must itself be stable (no chains).
+	for w, c := range tb.canonical {
+		if c2, ok := tb.canonical[c]; ok && c2 != c {
+			t.Errorf("canonical chain %q → %q → %q", w, c, c2)
+		}
+	}
+	if len(tb.script) < 250 || len(tb.hangulL) != 19 || tb.hangulV[20] != "i" || tb.hangulT[21] != "ng" {
+		t.Errorf("script tables incomplete: %d entries, hangul %v", len(tb.script), tb.hangulV)
+	}
+	for _, loc := range []string{"hangzhou", "beijing", "shenzhen", "moscow"} {
+		if !tb.locations[loc] {
+			t.Errorf("location %q missing", loc)
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Hangzhou Hikvision Digital Technology Co., Ltd.", "hangzhou hikvision digital technology co ltd"},
+		{"Hik-Vision", "hik vision"},
+		{"Xi'an  Research", "xian research"},
+		{"AT&T", "at and t"},
+		{"Société Générale", "societe generale"},
+		{"Straße Łódź Øresund", "strasse lodz oresund"},
+		{"Сбербанк России", "sberbank rossii"},
+		{"Владимир Путин", "vladimir putin"},
+		{"Влади́мир", "vladimir"},
+		{"Νικόλαος", "nikolaos"},
+		{"محمد علي", "mhmd ali"},
+		{"משה", "mshe"},
+		{"华为技术有限公司", "hua wei technology co ltd"},
+		{"大疆创新", "da jiang innovation"},
+		{"김정은", "kim jeong eun"},
+		{"ウラジーミル・プーチン", "urajimiru puchin"},
+		{"たなか", "tanaka"},
+		{"ＡＢＣ　１２３", "abc 123"},
+		{"١٢٣", "123"},
+		{"", ""},
+	} {
+		if got := Normalize(c.in); got != c.want {
+			t.Errorf("Normalize(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestAnalyze(t *testing.T) {
+	a := analyze(normalizeWords("Zhejiang Dahua Technology Co., Ltd."), false)
+	if strings.Join(a.words, " ") != "zhejiang dahua technology" || len(a.legal) != 1 || a.legal[0] != "coltd" {
+		t.Errorf("analyze: words %q legal %q ignored %v", a.words, a.legal, a.ignored)
+	}
+	a = analyze(normalizeWords("Limited Liability Company Intl Tech & Trade"), false)
+	if strings.Join(a.words, " ") != "international technology trading" || a.legal[0] != "llc" {
+		t.Errorf("analyze: words %q legal %q", a.words, a.legal)
+	}
+	// A name that is only a legal form keeps it as content.
+	a = analyze([]string{"ao"}, false)
+	if len(a.words) != 1 || a.words[0] != "ao" {
+		t.Errorf("analyze(ao) = %q", a.words)
+	}
+	// Persons have no legal forms.
+	a = analyze([]string{"ao", "li"}, true)
+	if len(a.words) != 2 {
+		t.Errorf("analyze person = %q", a.words)
+	}
+}
+
+func TestPhoneticKey(t *testing.T) {
+	same := [][]string{
+		{"yevgeniy", "evgeny", "evgenii"},
+		{"mohammad", "muhammad", "mohamed", "mhmd"},
+		{"khalil", "halil"},
+		{"abdul", "abdal"},
+		{"vladimir", "wladimir", "vldymyr"},
+	}
+	for _, g := range same {
+		for _, w := range g[1:] {
+			if phoneticKey(w) != phoneticKey(g[0]) {
+				t.Errorf("phoneticKey(%q) = %q, phoneticKey(%q) = %q", w, phoneticKey(w), g[0], phoneticKey(g[0]))
+			}
+		}
+	}
+	if phoneticKey("putin") == phoneticKey("patel") {
+		t.Errorf("putin and patel share a key")
+	}
+}
+
+func TestSimilarity(t *testing.T) {
+	for _, c := range []struct {
+		a, b     string
+		min, max float64
+	}{
+		{"hikvision", "hikvision", 1, 1},
+		{"hikvisoin", "hikvision", 0.9, 0.95},
+		{"sberbnak", "sberbank", 0.85, 0.95},
+		{"yevgeniy", "evgeny", 0.85, 0.95},
+		{"lotte", "ltte", 0, 0}, // query first: customer "Lotte" must not hit the listed "LTTE"
+		{"femsa", "emsa", 0, 0},
+		{"abba", "abb", 0, 0},
+		{"kapp", "knapp", 0.8, 0.9}, // a dropped letter is a typo
+		{"fei", "fey", 0.8, 0.8},
+		{"han", "khan", 0.8, 0.8},
+		{"v", "vladimir", initialSimilarity, initialSimilarity},
+		{"2004", "2005", 0, 0},
+		{"hikari", "hikvision", 0, 0},
+	} {
+		s, kind := similarity(c.a, c.b, phoneticKey(c.a), phoneticKey(c.b), false)
+		if s < c.min || s > c.max {
+			t.Errorf("similarity(%q, %q) = %.3f (%s), want %.2f..%.2f", c.a, c.b, s, kind, c.min, c.max)
+		}
+	}
+	if s, _ := similarity("electric", "electronic", phoneticKey("electric"), phoneticKey("electronic"), true); s != 0 {
+		t.Errorf("two listed words two edits apart: similarity %.2f, want 0", s)
+	}
+}
+
+func TestOSADistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"abc", "abc", 0}, {"abc", "acb", 1}, {"kitten", "sitting", 3}, {"ab", "", 2}} {
+		if got := osaDistance(c.a, c.b, 5); got != c.d {
+			t.Errorf("osaDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+	if got := osaDistance("abcdef", "uvwxyz", 2); got != 3 {
+		t.Errorf("bounded distance = %d, want limit+1 = 3", got)
+	}
+	long := strings.Repeat("a", 100)
+	if got := osaDistance(long, long+"b", 3); got != 1 {
+		t.Errorf("long words: %d", got)
+	}
+}
+
+// FuzzNormalize checks that any input normalises without panicking into
+// lowercase words of letters and digits separated by single spaces, and that
+// normalising twice changes nothing.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"Hangzhou Hikvision Digital Technology Co., Ltd.", "Сбербанк России", "华为技术有限公司",
+		"ウラジーミル・プーチン", "محمد علي", "김정은", "Влади́мир", "\xff\xfe", "ア\u0301"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		if !utf8.ValidString(n) {
+			t.Fatalf("Normalize(%q) = %q: invalid UTF-8", s, n)
+		}
+		if strings.Contains(n, "  ") || strings.HasPrefix(n, " ") || strings.HasSuffix(n, " ") {
+			t.Fatalf("Normalize(%q) = %q: bad spacing", s, n)
+		}
+		if again := Normalize(n); again != n {
+			t.Fatalf("Normalize not idempotent on %q: %q then %q", s, n, again)
+		}
+	})
+}
