@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -198,5 +199,41 @@ func TestDetermineLeavesRequestAlone(t *testing.T) {
 	}
 	if r.Items[0].ECCN != "5a992.C" || r.Parties[0].Name != " Hikvision " || r.Parties[0].Role != "End User" {
 		t.Errorf("caller's request changed: %+v", r)
+	}
+}
+
+func TestDetermineConcurrently(t *testing.T) {
+	e := fixtureEngine(t)
+	reqs := []string{
+		`{"items":[{"eccn":"EAR99"}],"destination":"CN","parties":[{"name":"Hikvision","owners":[{"name":"Dahua Technology","percent":51}]}],"date":"2025-10-15"}`,
+		`{"items":[{"eccn":"3A001.b.1"},{"eccn":"6A993.a"}],"destination":"HK","end_user_type":"police"}`,
+		`{"items":[{"eccn":"EAR99"}],"destination":"SY","date":"2026-01-15"}`,
+	}
+	want := make([]Outcome, len(reqs))
+	for i, js := range reqs {
+		want[i] = determine(t, e, js).Decision
+	}
+	done := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for k := 0; k < 20; k++ {
+				i := (g + k) % len(reqs)
+				r, _ := ParseRequest([]byte(reqs[i]))
+				d, err := e.Determine(context.Background(), r)
+				if err == nil && d.Decision != want[i] {
+					err = fmt.Errorf("request %d: %s, want %s", i, d.Decision, want[i])
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
