@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	clearance "github.com/clearance-oss/clearance"
-	"github.com/clearance-oss/clearance/lists"
-	"github.com/clearance-oss/clearance/lists/fedreg"
 )
 
 // CompactInfo is the header of a compact CSL file: where and when the
@@ -58,11 +55,11 @@ type compactEntry struct {
 // "entries", as it does in the files seen; otherwise entries are held until
 // the tables arrive).
 //
-// The file carries no street addresses, dates, ids or birth data. Type is
-// Unknown where the source leaves it empty (BIS and State lists): inference
-// is the caller's choice. Entity.ID is left empty for the caller to assign.
-// Errors name the entry index and the field. An error from fn stops the
-// read and is returned as is.
+// The file carries no street addresses, dates, ids or birth data. Each
+// entry is mapped by Record.Entity, as the CSV and JSON forms are: the type
+// is inferred where the source leaves it empty (TypeInferred), and the id is
+// lists.StableID. Errors name the entry index and the field. An error from
+// fn stops the read and is returned as is.
 func ReadCompact(r io.Reader, fn func(clearance.Entity) error) (CompactInfo, error) {
 	var info CompactInfo
 	dec := json.NewDecoder(r)
@@ -158,68 +155,72 @@ func compactEmit(info *CompactInfo, t *compactTables, ce compactEntry, fn func(c
 	return fn(e)
 }
 
-// entity maps one compact entry to the domain model.
+// entity maps one compact entry to the domain model: it fills the Record
+// the CSV and JSON readers fill, so that Record.Entity maps all three
+// forms of the CSL the same way (name repairs, ISN short-name alias, type
+// inference, stable id).
 func (t *compactTables) entity(ce compactEntry) (clearance.Entity, error) {
-	var e clearance.Entity
-	e.Name = strings.TrimSpace(ce.Name)
-	if e.Name == "" {
-		return e, fmt.Errorf("field %q: empty name", "n")
+	rec := Record{Name: strings.TrimSpace(ce.Name), EntityNumber: strings.TrimSpace(ce.Number), Type: ce.Type,
+		FederalRegisterNotice: ce.FedReg, AltNames: ce.AltNames}
+	if rec.Name == "" {
+		return clearance.Entity{}, fmt.Errorf("field %q: empty name", "n")
 	}
-	src, err := compactLookup(t.Sources, ce.Source, "s", true)
-	if err != nil {
-		return e, err
+	var err error
+	if rec.Source, err = compactLookup(t.Sources, ce.Source, "s", true); err != nil {
+		return clearance.Entity{}, err
 	}
-	if e.List, err = clearance.ListFromCSLSource(src); err != nil {
-		return e, fmt.Errorf("field %q: %w", "s", err)
+	if rec.List, err = clearance.ListFromCSLSource(rec.Source); err != nil {
+		return clearance.Entity{}, fmt.Errorf("field %q: %w", "s", err)
 	}
-	if e.Type, err = clearance.ParseEntityType(ce.Type); err != nil {
-		return e, fmt.Errorf("field %q: %w", "t", err)
+	if _, err := clearance.ParseEntityType(ce.Type); err != nil {
+		return clearance.Entity{}, fmt.Errorf("field %q: %w", "t", err)
 	}
-	e.SourceID = strings.TrimSpace(ce.Number)
-	for _, a := range ce.AltNames {
-		if a = strings.TrimSpace(a); a != "" && a != e.Name {
-			e.Aliases = append(e.Aliases, a)
-		}
-	}
+	// The countries of the entry's addresses, in address order: mostly
+	// ISO-2 codes, but also names and regions ("TURKIYE", "PRC", "REGION:
+	// KAFIA KINGI"). Record.Entity resolves them; a region that is no
+	// country stays as address text rather than being dropped.
 	for _, c := range ce.Countries {
-		c = strings.TrimSpace(c)
-		if c == "" {
-			continue
-		}
-		// Mostly ISO-2 codes, but the CSL also writes names and regions
-		// ("TURKIYE", "PRC", "REGION: KAFIA KINGI"). A region that is no
-		// country is kept as address text rather than dropped.
-		if code, ok := lists.CountryCode(c); ok {
-			// Keep the CSL's order (that of the addresses it came from):
-			// the first country is part of a stable id.
-			if !slices.Contains(e.Countries, code) {
-				e.Countries = append(e.Countries, code)
-			}
-		} else {
-			e.Addresses = append(e.Addresses, clearance.Address{Full: c})
+		if c = strings.TrimSpace(c); c != "" {
+			rec.Addresses = append(rec.Addresses, Address{Country: c})
 		}
 	}
-	if e.LicenseRequirement, err = compactLookup(t.LicenceRequirements, ce.LicReq, "lr", false); err != nil {
-		return e, err
+	if rec.LicenseRequirement, err = compactLookup(t.LicenceRequirements, ce.LicReq, "lr", false); err != nil {
+		return clearance.Entity{}, err
 	}
-	if e.LicensePolicy, err = compactLookup(t.LicencePolicies, ce.LicPolicy, "lp", false); err != nil {
-		return e, err
+	if rec.LicensePolicy, err = compactLookup(t.LicencePolicies, ce.LicPolicy, "lp", false); err != nil {
+		return clearance.Entity{}, err
 	}
 	programs, err := compactLookup(t.Programmes, ce.Programs, "pg", false)
 	if err != nil {
-		return e, err
+		return clearance.Entity{}, err
 	}
 	// The CSL joins several programs into one cell with "; ".
 	for _, p := range strings.Split(programs, ";") {
 		if p = strings.TrimSpace(p); p != "" {
-			e.Programs = append(e.Programs, p)
+			rec.Programs = append(rec.Programs, p)
 		}
 	}
-	e.Citations = fedreg.Parse(ce.FedReg)
-	if e.SourceURL, err = compactLookup(t.URLs, ce.URL, "u", false); err != nil {
-		return e, err
+	if rec.SourceListURL, err = compactLookup(t.URLs, ce.URL, "u", false); err != nil {
+		return clearance.Entity{}, err
+	}
+	e := rec.Entity()
+	// An address that is only a country code says nothing Countries does not.
+	addrs := e.Addresses[:0]
+	for _, a := range e.Addresses {
+		if a.Country == "" || !isCountryOnly(a) {
+			addrs = append(addrs, a)
+		}
+	}
+	e.Addresses = addrs
+	if len(e.Addresses) == 0 {
+		e.Addresses = nil
 	}
 	return e, nil
+}
+
+// isCountryOnly reports whether a holds nothing but its country.
+func isCountryOnly(a clearance.Address) bool {
+	return a.Street == "" && a.City == "" && a.State == "" && a.PostalCode == ""
 }
 
 // compactLookup resolves an index into a string table.

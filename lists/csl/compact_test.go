@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	clearance "github.com/clearance-oss/clearance"
+	"github.com/clearance-oss/clearance/lists"
 )
 
 // compactFile is the full 2026-07-31 compact CSL, committed (gzip'd) as a
@@ -87,8 +88,10 @@ func TestReadCompactHikvision(t *testing.T) {
 		t.Fatalf("Hikvision: EL %v, CMIC %v; want both", el != nil, cmic != nil)
 	}
 	wantEL := clearance.Entity{
+		ID:                 lists.StableID(clearance.EL, "", "CN", "Hangzhou Hikvision Digital Technology Co., Ltd."),
 		List:               clearance.EL,
-		Type:               clearance.Unknown,
+		Type:               clearance.Organization, // inferred from "Co., Ltd."
+		TypeInferred:       true,
 		Name:               "Hangzhou Hikvision Digital Technology Co., Ltd.",
 		Aliases:            []string{"Hikvision"},
 		Countries:          []string{"CN"},
@@ -103,6 +106,7 @@ func TestReadCompactHikvision(t *testing.T) {
 		t.Errorf("Hikvision EL\n got %+v\nwant %+v", *el, wantEL)
 	}
 	wantCMIC := clearance.Entity{
+		ID:        "cmic-30946", // the OFAC entity number
 		List:      clearance.CMIC,
 		SourceID:  "30946",
 		Type:      clearance.Organization,
@@ -114,6 +118,36 @@ func TestReadCompactHikvision(t *testing.T) {
 	}
 	if !reflect.DeepEqual(*cmic, wantCMIC) {
 		t.Errorf("Hikvision CMIC\n got %+v\nwant %+v", *cmic, wantCMIC)
+	}
+}
+
+// The compact form maps like the CSV form: ISN names lose State's
+// boilerplate suffix in an alias, and a "country" that is none stays as
+// address text.
+func TestReadCompactMapping(t *testing.T) {
+	entities, _ := readCompactFile(t)
+	var isnWithAlias, regions int
+	for _, e := range entities {
+		if e.List == clearance.ISN && strings.HasSuffix(e.Name, "; and any successor, sub-unit, or subsidiary thereof") {
+			if len(e.Aliases) == 0 || strings.Contains(e.Aliases[0], "successor") {
+				t.Errorf("ISN %q: aliases %q lack the short name", e.Name, e.Aliases)
+			}
+			isnWithAlias++
+		}
+		for _, a := range e.Addresses {
+			// Only what names no country ("REGION: KAFIA KINGI", a DPL
+			// row's "NM") stays as an address.
+			if a.Country != "" || a.Full == "" {
+				t.Errorf("%s %q: address %+v", e.List, e.Name, a)
+			}
+			regions++
+		}
+		if e.ID == "" {
+			t.Fatalf("%s %q: no id", e.List, e.Name)
+		}
+	}
+	if isnWithAlias != 7 || regions != 16 {
+		t.Errorf("%d ISN short-name aliases, %d region addresses; want 7 and 16", isnWithAlias, regions)
 	}
 }
 

@@ -188,16 +188,12 @@ func (b *builder) withFile(spec sourceSpec, src *Source, run step) error {
 
 func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
 
-// addCSL adds every entry of the compact trade.gov CSL. Ids are derived
-// here from the CSL row alone (list, OFAC entity number, first country,
-// name), so enrichment from other files never changes an id.
+// addCSL adds every entry of the compact trade.gov CSL. Their ids come
+// from the CSL row alone (csl.Record.Entity: list, OFAC entity number,
+// first address's country, name), so enrichment from other files never
+// changes an id.
 func (b *builder) addCSL(r io.Reader, src *Source) error {
 	info, err := csl.ReadCompact(r, func(e clearance.Entity) error {
-		country := ""
-		if len(e.Countries) > 0 {
-			country = e.Countries[0]
-		}
-		e.ID = lists.StableID(e.List, e.SourceID, country, e.Name)
 		b.entities = append(b.entities, e)
 		return nil
 	})

@@ -220,8 +220,8 @@ func TestDefaultDPLMerge(t *testing.T) {
 	if e.ListedOn != "2017-08-10" || e.EndDate != "2026-12-14" || e.StandardOrder != "Standard" {
 		t.Errorf("dates/order = %q..%q %q, want 2017-08-10..2026-12-14 Standard", e.ListedOn, e.EndDate, e.StandardOrder)
 	}
-	if len(e.Addresses) != 4 || strings.Join(e.Countries, ",") != "US,CY" {
-		t.Errorf("addresses %d, countries %v; want 4 and US,CY", len(e.Addresses), e.Countries)
+	if len(e.Addresses) != 4 || strings.Join(e.Countries, ",") != "CY,US" {
+		t.Errorf("addresses %d, countries %v; want 4 and CY,US", len(e.Addresses), e.Countries)
 	}
 	if len(e.Citations) != 1 || e.Citations[0].Cite != "82 FR 39105" || e.Citations[0].Date != "2017-08-17" {
 		t.Errorf("citations = %+v", e.Citations)
