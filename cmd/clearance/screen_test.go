@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	clearance "github.com/clearance-oss/clearance"
 	"github.com/clearance-oss/clearance/batch"
@@ -165,5 +166,29 @@ func TestScreenBatchCLI(t *testing.T) {
 	}
 	if _, err := os.Stat(badOut); !os.IsNotExist(err) {
 		t.Errorf("failed run left %s", badOut)
+	}
+}
+
+func TestScreenProgressBar(t *testing.T) {
+	var buf bytes.Buffer
+	p := &screenProgress{w: &buf, total: 200, start: time.Now().Add(-time.Second)}
+	p.update(100, 7)
+	got := buf.String()
+	for _, want := range []string{"\r[###############...............]  50% 100/200 rows, 7 with hits", "rows/s", "left\033[K"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("bar %q lacks %q", got, want)
+		}
+	}
+	buf.Reset()
+	p.update(101, 7) // within 100 ms of the last draw: skipped
+	if buf.Len() != 0 {
+		t.Errorf("redrawn too soon: %q", buf.String())
+	}
+	p.update(200, 9) // the last row always draws
+	if !strings.Contains(buf.String(), "100% 200/200 rows, 9 with hits") {
+		t.Errorf("final bar %q", buf.String())
+	}
+	if isTerminalWriter(&buf) {
+		t.Error("a buffer is not a terminal")
 	}
 }
