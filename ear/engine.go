@@ -184,22 +184,28 @@ func (e *Engine) Determine(ctx context.Context, r Request) (Decision, error) {
 // and folds the reasons into the decision.
 func (e *Engine) finish(c *evalCtx) Decision {
 	var noExceptions []string
+	sources := map[string]bool{} // rules whose own statement on exceptions stands
 	for _, r := range c.reasons {
+		why := ""
 		switch r.Rule {
 		case "entity-list", "affiliates":
 			if r.Outcome == LicenseRequired {
-				noExceptions = append(noExceptions, "an Entity List party (15 CFR 744.11(a), 744.16(b))")
+				why = "an Entity List party (15 CFR 744.11(a), 744.16(b))"
 			}
 		case "unverified-list":
-			noExceptions = append(noExceptions, "an Unverified List party (15 CFR 740.2(a)(17))")
+			why = "an Unverified List party (15 CFR 740.2(a)(17))"
 		case "denied-person":
 			if r.Outcome == Prohibited {
-				noExceptions = append(noExceptions, "a denied person (15 CFR 764.3(a)(2))")
+				why = "a denied person (15 CFR 764.3(a)(2))"
 			}
 		case "sdn-744.8", "military-end-use", "meu-list", "military-intelligence", "cameras-744.9":
 			if r.Outcome == LicenseRequired {
-				noExceptions = append(noExceptions, "a Part 744 end-use/end-user requirement (15 CFR 740.2(a)(2))")
+				why = "a Part 744 end-use/end-user requirement that license exceptions do not overcome (15 CFR 736.2(b)), so a license is needed anyway"
 			}
+		}
+		if why != "" {
+			noExceptions = append(noExceptions, why)
+			sources[r.Rule] = true
 		}
 	}
 	noExceptions = uniqueSorted(noExceptions)
@@ -211,7 +217,7 @@ func (e *Engine) finish(c *evalCtx) Decision {
 				r.LicenseExceptions = &LicenseExceptions{Excluded: strings.HasPrefix(m.LicenseExceptions, "None"), Why: m.LicenseExceptions}
 			}
 		}
-		if len(noExceptions) > 0 && r.LicenseExceptions != nil && !r.LicenseExceptions.Excluded &&
+		if len(noExceptions) > 0 && r.LicenseExceptions != nil && !r.LicenseExceptions.Excluded && !sources[r.Rule] &&
 			(r.Outcome == LicenseRequired || r.Outcome == NLR) {
 			r.LicenseExceptions.Excluded = true
 			r.LicenseExceptions.Why = "no license exception may be used: the transaction involves " + strings.Join(noExceptions, "; ")
