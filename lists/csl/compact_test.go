@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	clearance "github.com/clearance-oss/clearance"
@@ -16,23 +17,37 @@ import (
 // snapshot input; see data/sources/csl/SOURCE.txt.
 const compactFile = "../../data/sources/csl/screening-list_csl-derived_2026-07-31.json.gz"
 
+var (
+	compactFileOnce     sync.Once
+	compactFileEntities []clearance.Entity
+	compactFileInfo     CompactInfo
+	compactFileErr      error
+)
+
+// readCompactFile reads the full file once for all the tests that need it.
 func readCompactFile(t testing.TB) ([]clearance.Entity, CompactInfo) {
 	t.Helper()
-	f, err := os.Open(compactFile)
-	if err != nil {
-		t.Fatal(err)
+	compactFileOnce.Do(func() {
+		f, err := os.Open(compactFile)
+		if err != nil {
+			compactFileErr = err
+			return
+		}
+		defer f.Close()
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			compactFileErr = err
+			return
+		}
+		compactFileInfo, compactFileErr = ReadCompact(zr, func(e clearance.Entity) error {
+			compactFileEntities = append(compactFileEntities, e)
+			return nil
+		})
+	})
+	if compactFileErr != nil {
+		t.Fatal(compactFileErr)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []clearance.Entity
-	info, err := ReadCompact(zr, func(e clearance.Entity) error { out = append(out, e); return nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out, info
+	return compactFileEntities, compactFileInfo
 }
 
 func TestReadCompactFullFile(t *testing.T) {
