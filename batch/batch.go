@@ -28,6 +28,12 @@ import (
 	"github.com/clearance-oss/clearance/match"
 )
 
+// Searcher screens one query: *match.Index is the implementation; the
+// interface lets tests and callers wrap it (timing, caching, a remote index).
+type Searcher interface {
+	Search(match.Query) []clearance.Match
+}
+
 // DefaultLimit is the most matches reported per row when Options.Limit is 0.
 // It is higher than a single search's default (10) because a batch has no
 // second look: a common name can match more than ten listed parties at or
@@ -97,7 +103,7 @@ type screened struct {
 // slow row holds back the reader instead of letting finished rows pile up.
 // On the first error (bad input row, failed write, cancelled ctx) Run stops
 // reading and returns that error with the stats so far.
-func Run(ctx context.Context, ix *match.Index, in Reader, out Writer, opts Options, progress func(done, hits int)) (Stats, error) {
+func Run(ctx context.Context, ix Searcher, in Reader, out Writer, opts Options, progress func(done, hits int)) (Stats, error) {
 	start := time.Now()
 	workers := opts.Workers
 	if workers <= 0 {
@@ -219,7 +225,7 @@ func Run(ctx context.Context, ix *match.Index, in Reader, out Writer, opts Optio
 
 // screenRow searches one row, turning a matcher panic into an error that
 // names the row: a batch job in the server must fail, not crash the process.
-func screenRow(ix *match.Index, opts Options, j job) (s screened) {
+func screenRow(ix Searcher, opts Options, j job) (s screened) {
 	s.seq = j.seq
 	defer func() {
 		if p := recover(); p != nil {
@@ -235,7 +241,7 @@ func screenRow(ix *match.Index, opts Options, j job) (s screened) {
 // temporary file in outPath's directory and renamed over outPath only when
 // everything succeeded, so a failed or cancelled run leaves no
 // half-written file behind (and an existing outPath untouched).
-func ScreenFile(ctx context.Context, ix *match.Index, inPath, outPath string, opts Options, progress func(done, hits int)) (Stats, error) {
+func ScreenFile(ctx context.Context, ix Searcher, inPath, outPath string, opts Options, progress func(done, hits int)) (Stats, error) {
 	outFormat, err := FormatOf(outPath)
 	if err != nil {
 		return Stats{}, fmt.Errorf("output %w", err)
@@ -280,6 +286,9 @@ func ScreenFile(ctx context.Context, ix *match.Index, inPath, outPath string, op
 	}
 	if err != nil {
 		return stats, err
+	}
+	if err := tmp.Sync(); err != nil { // the rename must not publish a file the disk does not hold yet
+		return stats, fmt.Errorf("%s: %w", outPath, err)
 	}
 	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes 0600; results are an ordinary file
 		return stats, fmt.Errorf("%s: %w", outPath, err)

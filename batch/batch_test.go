@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	clearance "github.com/clearance-oss/clearance"
 	"github.com/clearance-oss/clearance/match"
@@ -518,5 +519,89 @@ func TestCountRows(t *testing.T) {
 	}
 	if _, err := CountRows("testdata/bad_type.csv"); err == nil {
 		t.Error("CountRows accepted a bad type")
+	}
+}
+
+// slowFirst is a Searcher that holds row "0" until released, and panics on
+// the name "boom".
+type slowFirst struct {
+	release chan struct{}
+}
+
+func (s slowFirst) Search(q match.Query) []clearance.Match {
+	switch q.Name {
+	case "row 0":
+		<-s.release
+	case "boom":
+		panic("matcher bug")
+	}
+	return nil
+}
+
+// countingReader counts the rows read so far.
+type countingReader struct {
+	Reader
+	mu sync.Mutex
+	n  int
+}
+
+func (c *countingReader) Read() (Row, error) {
+	r, err := c.Reader.Read()
+	c.mu.Lock()
+	c.n++
+	c.mu.Unlock()
+	return r, err
+}
+
+func (c *countingReader) count() int { c.mu.Lock(); defer c.mu.Unlock(); return c.n }
+
+// TestBoundedWindow checks the memory bound: while the first row is stuck,
+// the reader stops after a window of 4 × workers rows instead of reading
+// (and buffering) the whole file.
+func TestBoundedWindow(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("id,name\n")
+	for i := range 1000 {
+		fmt.Fprintf(&in, "%d,row %d\n", i, i)
+	}
+	r, _ := OpenReader("in.csv", strings.NewReader(in.String()))
+	cr := &countingReader{Reader: r}
+	s := slowFirst{release: make(chan struct{})}
+	var out bytes.Buffer
+	w, _ := NewWriter(FormatJSONL, &out)
+	const workers = 3
+	done := make(chan Stats)
+	go func() {
+		stats, err := Run(context.Background(), s, cr, w, Options{Workers: workers}, nil)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- stats
+	}()
+	// Wait until the reader stalls, then check how far it got.
+	prev := -1
+	for cr.count() != prev {
+		prev = cr.count()
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := cr.count(); n > 4*workers+1 || n < workers {
+		t.Errorf("reader read %d rows while row 0 was stuck; want the window, %d (+1)", n, 4*workers)
+	}
+	close(s.release)
+	if stats := <-done; stats.Rows != 1000 {
+		t.Errorf("stats %+v", stats)
+	}
+	w.Close()
+	if first, _, _ := strings.Cut(out.String(), "\n"); !strings.Contains(first, `"id":"0"`) {
+		t.Errorf("first output line %s", first)
+	}
+}
+
+func TestMatcherPanicIsAnError(t *testing.T) {
+	r, _ := OpenReader("in.csv", strings.NewReader("id,name\n1,fine\n2,boom\n3,fine\n"))
+	w, _ := NewWriter(FormatJSONL, io.Discard)
+	_, err := Run(context.Background(), slowFirst{}, r, w, Options{}, nil)
+	if err == nil || !strings.Contains(err.Error(), `row 3: screening "boom" failed: matcher bug`) {
+		t.Errorf("err %v", err)
 	}
 }
