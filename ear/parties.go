@@ -3,7 +3,9 @@ package ear
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
+	"unicode"
 
 	clearance "github.com/clearance-oss/clearance"
 	"github.com/clearance-oss/clearance/match"
@@ -98,9 +100,19 @@ func (e *Engine) partyReasons(ctx context.Context, c *evalCtx) error {
 		first := map[string]string{}
 		c.also = map[string][]string{}
 		var keep []clearance.Match
-		for _, m := range e.screen(p.Name) {
+		hits := e.screen(p.Name)
+		// Among equal scores, put the entry whose matched name is closest in
+		// length to the query first: it becomes the evidence shown (the
+		// Huawei parent rather than "Huawei Technologies (Australia)").
+		sort.SliceStable(hits, func(i, j int) bool {
+			if hits[i].Score != hits[j].Score {
+				return hits[i].Score > hits[j].Score
+			}
+			return lenGap(hits[i].MatchedName, p.Name) < lenGap(hits[j].MatchedName, p.Name)
+		})
+		for _, m := range hits {
 			if m.List == clearance.EL && m.Score >= e.certain && m.Entity != nil && e.listedAsOf(m.Entity, c.date) {
-				k := m.Entity.LicenseRequirement + "|" + m.Entity.LicensePolicy
+				k := alnum(m.Entity.LicenseRequirement) + "|" + alnum(m.Entity.LicensePolicy)
 				if id, ok := first[k]; ok {
 					c.also[id] = append(c.also[id], m.Entity.Name)
 					continue
@@ -352,6 +364,26 @@ func listName(l clearance.ListCode) string {
 		return m.Name + " (" + string(l) + ")"
 	}
 	return string(l)
+}
+
+// alnum keeps the lower-cased letters and digits of s, so entry texts that
+// differ only in spacing, case and punctuation compare equal.
+func alnum(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func lenGap(a, b string) int {
+	d := len(a) - len(b)
+	if d < 0 {
+		return -d
+	}
+	return d
 }
 
 func firstNonEmpty(s ...string) string {
