@@ -125,7 +125,6 @@ func NewNamedReader(r io.Reader, name string) *Reader {
 	}
 	c := csv.NewReader(br)
 	c.FieldsPerRecord = -1 // checked here, to name the line
-	c.LazyQuotes = false
 	return &Reader{name: name, br: br, csv: c}
 }
 
