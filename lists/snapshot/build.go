@@ -124,6 +124,7 @@ var steps = map[string]step{
 	"ofac-cons":           (*builder).mergeOFACNonSDN,
 	"ddtc-statutory":      (*builder).mergeDTC,
 	"ddtc-administrative": (*builder).mergeDTC,
+	"csl-2022":            (*builder).fillFromCSL2022,
 }
 
 // readManifest loads the sources manifest.

@@ -396,3 +396,28 @@ func TestDefaultDTCMerge(t *testing.T) {
 		t.Errorf("%d DTC entries have a listing date, want 781 (773 statutory + 8 administrative merges)", dated)
 	}
 }
+
+// The 2022 official CSL locates UVL rows and dates ISN rows.
+func TestDefaultCSL2022Fill(t *testing.T) {
+	s := loadDefault(t)
+	uvl := findEntity(s, clearance.UVL, "AECC South Industry Co. Ltd")
+	if uvl == nil || len(uvl.Addresses) == 0 || !strings.Contains(uvl.Addresses[0].Full, "Zhuzhou, Hunan Province") {
+		t.Errorf("UVL AECC South Industry = %+v", uvl)
+	}
+	isn := findEntity(s, clearance.ISN, "Nahum Manbar")
+	if isn == nil || isn.ListedOn != "1994-07-16" {
+		t.Errorf("ISN Nahum Manbar = %+v", isn)
+	}
+	var uvlLocated, isnDated int
+	for _, e := range s.Entities {
+		if e.List == clearance.UVL && hasStreetAddress(e.Addresses) {
+			uvlLocated++
+		}
+		if e.List == clearance.ISN && len(e.ListedOn) == 10 {
+			isnDated++
+		}
+	}
+	if uvlLocated != 133 || isnDated != 123 {
+		t.Errorf("%d UVL rows with a street address, %d ISN rows dated; want 133 and 123", uvlLocated, isnDated)
+	}
+}
