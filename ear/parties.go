@@ -118,6 +118,14 @@ func (e *Engine) partyReasons(ctx context.Context, c *evalCtx) error {
 					continue
 				}
 				first[k] = m.EntityID
+			} else if m.List == clearance.EL && m.Entity != nil && e.listedAsOf(m.Entity, c.date) {
+				// A possible hit with the same consequences as a certain one
+				// changes nothing: name it, do not ask a human about it.
+				k := alnum(m.Entity.LicenseRequirement) + "|" + alnum(m.Entity.LicensePolicy)
+				if id, ok := first[k]; ok {
+					c.also[id] = append(c.also[id], fmt.Sprintf("%s (possible match, score %.2f)", m.Entity.Name, m.Score))
+					continue
+				}
 			}
 			keep = append(keep, m)
 		}
