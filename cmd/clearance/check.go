@@ -94,7 +94,7 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	endUse := fs.String("end-use", "", "end-user type: civil, military, military_intelligence, police")
 	region := fs.String("region", "", "region of Ukraine under 15 CFR 746.6: crimea, dnr, lnr")
 	date := fs.String("date", "", "date of the export, YYYY-MM-DD (default today, UTC)")
-	value := fs.Float64("value", -1, "order value in USD (for LVS)")
+	value := fs.String("value", "", "order value in USD (for LVS)")
 	desc := fs.String("description", "", "item description (read for carve-outs such as EAR99 food/medicine)")
 	asJSON := fs.Bool("json", false, "print the decision as JSON")
 	input := fs.String("input", "", "batch mode: JSONL requests file ('-' for stdin)")
@@ -120,8 +120,12 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	for _, e := range eccns {
 		req.Items = append(req.Items, ear.Item{ECCN: e, Description: *desc})
 	}
-	if *value >= 0 {
-		req.ValueUSD = value
+	if *value != "" {
+		v, err := strconv.ParseFloat(strings.TrimPrefix(strings.ReplaceAll(*value, ",", ""), "$"), 64)
+		if err != nil {
+			return fmt.Errorf("%w: --value %q is not an amount in USD", errUsage, *value)
+		}
+		req.ValueUSD = &v
 	}
 	if err := req.Normalize(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
