@@ -152,12 +152,14 @@ func TestTwoProcessesOneChain(t *testing.T) {
 		t.Skip("child")
 	}
 	u := freshSchema(t, testURL(t))
-	s, err := postgres.Open(context.Background(), u, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
+	open := func() store.Store {
+		s, err := postgres.Open(context.Background(), u, postgres.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
 	}
-	defer s.Close()
-	storetest.TwoProcesses(t, s, "TestTwoProcessesChild", 1000, "CLEARANCE_TEST_POSTGRES_SCHEMA_URL="+u)
+	storetest.TwoProcesses(t, open, "TestTwoProcessesChild", 1000, "CLEARANCE_TEST_POSTGRES_SCHEMA_URL="+u)
 }
 
 func TestTwoProcessesChild(t *testing.T) {

@@ -100,12 +100,11 @@ func OpenFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	if err := write.PingContext(ctx); err != nil {
+	if err := pingRetry(ctx, write); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	sub, _ := fs.Sub(migrations, "migrations")
-	if err := sqlstore.Migrate(ctx, goose.DialectSQLite3, write, sub); err != nil {
+	if err := migrate(ctx, write); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
@@ -130,6 +129,50 @@ func OpenFile(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
 	return &Store{DB: db, read: read, write: write, path: path}, nil
+}
+
+// pingRetry opens the first connection. Switching a new file to WAL takes
+// an exclusive lock and SQLite does not wait for it (the busy handler is
+// not called), so a second process opening a brand-new file at the same
+// moment gets SQLITE_BUSY: retry it for a few seconds.
+func pingRetry(ctx context.Context, db *sql.DB) error {
+	var err error
+	for attempt := 0; attempt < 50; attempt++ {
+		if err = db.PingContext(ctx); err == nil || !isBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+// migrate applies the embedded migrations. Two processes opening a new
+// file at once (`serve` and `keys create`) can race: goose has no SQLite
+// lock, so the loser's migration fails ("table already exists") and rolls
+// back whole. Retrying then finds the schema in place and does nothing.
+func migrate(ctx context.Context, db *sql.DB) error {
+	sub, _ := fs.Sub(migrations, "migrations")
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = sqlstore.Migrate(ctx, goose.DialectSQLite3, db, sub); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(100*(attempt+1)) * time.Millisecond):
+		}
+	}
+	return err
 }
 
 func isUniqueViolation(err error) bool {

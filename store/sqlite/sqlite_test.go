@@ -171,12 +171,14 @@ func TestTwoProcessesOneFile(t *testing.T) {
 		t.Skip("child")
 	}
 	dir := t.TempDir()
-	s, err := sqlite.Open(context.Background(), dir, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
+	open := func() store.Store {
+		s, err := sqlite.Open(context.Background(), dir, sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
 	}
-	defer s.Close()
-	storetest.TwoProcesses(t, s, "TestTwoProcessesChild", 1000, "CLEARANCE_TEST_SQLITE_DIR="+dir)
+	storetest.TwoProcesses(t, open, "TestTwoProcessesChild", 1000, "CLEARANCE_TEST_SQLITE_DIR="+dir)
 }
 
 func TestTwoProcessesChild(t *testing.T) {

@@ -19,9 +19,10 @@ const ChildEnv = "CLEARANCE_STORETEST_CHILD"
 // TwoProcesses starts the test binary twice as separate OS processes
 // (running the test named childTest with ChildEnv set), each appending
 // perProcess records from 8 goroutines to the same database, as two
-// `clearance serve` replicas would; then it verifies the chain with s.
-// extraEnv tells the children which database to open.
-func TwoProcesses(t *testing.T, s store.Store, childTest string, perProcess int, extraEnv ...string) {
+// `clearance serve` replicas would. The children also race to create the
+// schema when the database is new. Then it verifies the chain through a
+// store from open. extraEnv tells the children which database to open.
+func TwoProcesses(t *testing.T, open func() store.Store, childTest string, perProcess int, extraEnv ...string) {
 	t.Helper()
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
@@ -41,6 +42,8 @@ func TwoProcesses(t *testing.T, s store.Store, childTest string, perProcess int,
 			t.Fatalf("child %d: %v\n%s", p, errs[p], outs[p])
 		}
 	}
+	s := open()
+	defer s.Close()
 	rep, err := s.VerifyAudit(context.Background())
 	if err != nil || !rep.OK || rep.Records != int64(2*perProcess) {
 		t.Fatalf("after two processes appended %d each: %+v %v", perProcess, rep, err)
