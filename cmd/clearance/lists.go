@@ -59,8 +59,8 @@ func printLists(w io.Writer, out listsOutput) error {
 	fmt.Fprintln(tw, "LIST\tNAME\tENTRIES\tAS OF\tSOURCE")
 	for _, l := range out.Lists {
 		src := l.File
-		if len(l.Sources) > 1 {
-			src += " (+ " + strings.Join(l.Sources[1:], ", ") + ")"
+		if extra := sourceGroups(l.Sources[1:]); len(extra) > 0 {
+			src += " (+ " + strings.Join(extra, ", ") + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Code, l.Name, thousands(l.Entries), l.AsOf, src)
 	}
@@ -77,6 +77,34 @@ func printLists(w io.Writer, out listsOutput) error {
 		}
 	}
 	return nil
+}
+
+// sourceGroups names source ids for the table, folding a main file and
+// its side files ("ofac-sdn-add", "ofac-sdn-alt", "ofac-sdn") into one
+// entry ("ofac-sdn (4 files)").
+func sourceGroups(ids []string) []string {
+	files := map[string]int{}
+	var order []string
+	for _, id := range ids {
+		group := id
+		for _, other := range ids {
+			if other != id && strings.HasPrefix(id, other+"-") {
+				group = other
+			}
+		}
+		if files[group] == 0 {
+			order = append(order, group)
+		}
+		files[group]++
+	}
+	out := make([]string, 0, len(order))
+	for _, g := range order {
+		if files[g] > 1 {
+			g += fmt.Sprintf(" (%d files)", files[g])
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // thousands formats n with comma separators: 25921 → "25,921".

@@ -76,3 +76,10 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+func TestSourceGroups(t *testing.T) {
+	got := strings.Join(sourceGroups([]string{"ofac-sdn-add", "ofac-sdn-alt", "ofac-sdn-comments", "ofac-sdn", "csl-2022"}), "; ")
+	if got != "ofac-sdn (4 files); csl-2022" {
+		t.Errorf("sourceGroups = %q", got)
+	}
+}
