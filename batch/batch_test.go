@@ -231,6 +231,12 @@ func TestReadXLSX(t *testing.T) {
 	if _, err := readAll(t, bad); err == nil || !strings.Contains(err.Error(), `row 3: column "country"`) {
 		t.Errorf("bad.xlsx: error %v, want row 3 column country", err)
 	}
+	// The header may start lower down; row numbers stay the sheet's.
+	low := filepath.Join(dir, "low.xlsx")
+	writeXLSX(t, low, [][]any{{}, {"ID", "NAME"}, {"9", "Green Hill Farms"}})
+	if rows, err := readAll(t, low); err != nil || len(rows) != 1 || rows[0].Line != 3 || rows[0].ID != "9" {
+		t.Errorf("low.xlsx: %+v, %v", rows, err)
+	}
 	// Not a workbook at all.
 	junk := filepath.Join(dir, "junk.xlsx")
 	os.WriteFile(junk, []byte("id,name\n1,x\n"), 0o644)

@@ -82,14 +82,13 @@ func OpenReader(name string, r io.Reader) (Reader, error) {
 // columns maps the recognised header names to their positions (-1: absent).
 type columns struct {
 	id, name, typ, country int
-	width                  int // number of header cells
 }
 
 // parseHeader finds the id, name, type and country columns. Matching is
 // case-insensitive and ignores surrounding spaces and a UTF-8 byte order
 // mark; other columns are ignored.
-func parseHeader(file string, header []string) (columns, error) {
-	c := columns{id: -1, name: -1, typ: -1, country: -1, width: len(header)}
+func parseHeader(file string, line int, header []string) (columns, error) {
+	c := columns{id: -1, name: -1, typ: -1, country: -1}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
 		var slot *int
@@ -106,7 +105,7 @@ func parseHeader(file string, header []string) (columns, error) {
 			continue
 		}
 		if *slot >= 0 {
-			return c, fmt.Errorf("%s: row 1: column %q appears twice (columns %d and %d)", file, h, *slot+1, i+1)
+			return c, fmt.Errorf("%s: row %d: column %q appears twice (columns %d and %d)", file, line, h, *slot+1, i+1)
 		}
 		*slot = i
 	}
@@ -118,8 +117,8 @@ func parseHeader(file string, header []string) (columns, error) {
 		missing = append(missing, `"name"`)
 	}
 	if len(missing) > 0 {
-		return c, fmt.Errorf("%s: row 1: header has no %s column (want columns id, name, optional type and country; found %q)",
-			file, strings.Join(missing, " or "), header)
+		return c, fmt.Errorf("%s: row %d: header has no %s column (want columns id, name, optional type and country; found %q)",
+			file, line, strings.Join(missing, " or "), header)
 	}
 	return c, nil
 }
@@ -228,7 +227,7 @@ func newCSVReader(file string, r io.Reader) (*csvReader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	cols, err := parseHeader(file, header)
+	cols, err := parseHeader(file, 1, header)
 	if err != nil {
 		return nil, err
 	}
@@ -368,17 +367,23 @@ func newXLSXReader(file string, r io.Reader) (_ *xlsxReader, err error) {
 	if x.rows, err = x.f.Rows(sheets[0]); err != nil {
 		return nil, fmt.Errorf("%s: sheet %q: %w", file, sheets[0], err)
 	}
-	header, err := x.next()
-	if err == io.EOF {
-		return nil, fmt.Errorf("%s: sheet %q is empty (want a header row with columns id, name)", file, sheets[0])
+	// The header is the first non-blank row: a sheet may start lower down.
+	for {
+		header, err := x.next()
+		if err == io.EOF {
+			return nil, fmt.Errorf("%s: sheet %q is empty (want a header row with columns id, name)", file, sheets[0])
+		}
+		if err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(strings.Join(header, "")) == "" {
+			continue
+		}
+		if x.cols, err = parseHeader(file, x.line, header); err != nil {
+			return nil, err
+		}
+		return x, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	if x.cols, err = parseHeader(file, header); err != nil {
-		return nil, err
-	}
-	return x, nil
 }
 
 // openWorkbook opens an XLSX file, turning a panic inside the zip/XML
