@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 
@@ -232,8 +233,27 @@ func screenRow(ix Searcher, opts Options, j job) (s screened) {
 			s.err = fmt.Errorf("row %d: screening %q failed: %v", j.row.Line, j.row.Name, p)
 		}
 	}()
-	s.res = Result{Row: j.row, Matches: ix.Search(opts.query(j.row))}
+	q := opts.query(j.row)
+	s.res = Result{Row: j.row, Matches: contractOrder(ix.Search(q), q.Threshold)}
 	return s
+}
+
+// contractOrder enforces the batch contract on whatever the searcher
+// returned: only matches at or above the threshold, best first (ties in the
+// searcher's order). The matcher already does both; this keeps the promise
+// to the file's reader even if a Searcher does not.
+func contractOrder(ms []clearance.Match, threshold float64) []clearance.Match {
+	if threshold <= 0 {
+		threshold = match.DefaultThreshold
+	}
+	kept := ms[:0]
+	for _, m := range ms {
+		if m.Score >= threshold {
+			kept = append(kept, m)
+		}
+	}
+	sort.SliceStable(kept, func(a, b int) bool { return kept[a].Score > kept[b].Score })
+	return kept
 }
 
 // ScreenFile screens the file at inPath (.csv or .xlsx) and writes the

@@ -611,3 +611,15 @@ func TestMatcherPanicIsAnError(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+func TestContractOrder(t *testing.T) {
+	ms := []clearance.Match{{EntityID: "a", Score: 0.81}, {EntityID: "b", Score: 0.79}, {EntityID: "c", Score: 0.95}, {EntityID: "d", Score: 0.81}}
+	got := contractOrder(ms, 0)
+	var ids []string
+	for _, m := range got {
+		ids = append(ids, m.EntityID)
+	}
+	if strings.Join(ids, ",") != "c,a,d" {
+		t.Errorf("got %v, want c,a,d (0.79 dropped, best first, ties kept in order)", ids)
+	}
+}
