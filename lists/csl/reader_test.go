@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	clearance "github.com/clearance-oss/clearance"
@@ -35,6 +36,22 @@ func gunzip(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+var (
+	once2022 sync.Once
+	recs2022 []Record
+)
+
+// records2022 reads the 2022 file once for the tests that only look at
+// its records (TestRead2022 reads it itself, to check the reader).
+func records2022(t testing.TB) []Record {
+	t.Helper()
+	once2022.Do(func() { recs2022 = drain(t, NewReader(bytes.NewReader(gunzip(t, csv2022)))) })
+	if recs2022 == nil {
+		t.Fatal("reading the 2022 file failed in an earlier test")
+	}
+	return recs2022
 }
 
 type nexter interface{ Next() (Record, error) }
@@ -108,7 +125,7 @@ func TestRead2022(t *testing.T) {
 }
 
 func TestEntities2022(t *testing.T) {
-	recs := drain(t, NewReader(bytes.NewReader(gunzip(t, csv2022))))
+	recs := records2022(t)
 	types := map[clearance.EntityType]int{}
 	ids := map[string]int{}
 	byName := map[string]clearance.Entity{}
@@ -212,7 +229,7 @@ func TestReadJSON(t *testing.T) {
 		t.Fatalf("read %d records, want 16", len(recs))
 	}
 	// The same entries as in the CSV map to the same entities.
-	csvRecs := drain(t, NewReader(bytes.NewReader(gunzip(t, csv2022))))
+	csvRecs := records2022(t)
 	byID := map[string]Record{}
 	for _, r := range csvRecs {
 		byID[r.ID+"|"+r.Source] = r
