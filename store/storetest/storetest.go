@@ -424,12 +424,12 @@ func testAuditExport(t *testing.T, b Backend) {
 	s, _ := open(t, b)
 	// More than one export page (1000), appended concurrently to be quick.
 	var wg sync.WaitGroup
-	for w := 0; w < 4; w++ {
+	for w := 0; w < 16; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for i := 0; i < 300; i++ {
-				if _, err := s.AppendAudit(context.Background(), sample(w*300+i+1)); err != nil {
+			for i := 0; i < 75; i++ {
+				if _, err := s.AppendAudit(context.Background(), sample(w*75+i+1)); err != nil {
 					t.Error(err)
 					return
 				}
