@@ -204,3 +204,36 @@ func FuzzStableID(f *testing.F) {
 		_, _ = CountryCode(country)
 	})
 }
+
+// The word tables are data: each entry must be one word in NameTokens form,
+// and no given name may also mark an organization.
+func TestWordTables(t *testing.T) {
+	words := loadOrgWords()
+	if len(legalForms) < 80 || len(words)-len(legalForms) < 80 {
+		t.Errorf("%d legal forms, %d organization words", len(legalForms), len(words)-len(legalForms))
+	}
+	for _, line := range strings.Split(orgWordsTXT, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "[") {
+			continue
+		}
+		if toks := NameTokens(line); len(toks) != 1 {
+			t.Errorf("orgwords.txt: %q is %d words", line, len(toks))
+		}
+	}
+	given := loadGivenNames()
+	if len(given) != 580 {
+		t.Errorf("%d given names, want 580", len(given))
+	}
+	for g := range given {
+		if toks := NameTokens(g); len(toks) != 1 || toks[0] != g {
+			t.Errorf("givennames.txt: %q is not in NameTokens form", g)
+		}
+		if words[g] {
+			t.Errorf("givennames.txt: %q is also an organization word", g)
+		}
+	}
+	if !IsLegalForm("Co., Ltd.") || !IsLegalForm("INC") || IsLegalForm("Hikvision Ltd") || IsLegalForm("") {
+		t.Error("IsLegalForm")
+	}
+}
