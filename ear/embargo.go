@@ -28,6 +28,12 @@ func (e *Engine) embargoReasons(c *evalCtx) {
 		case "CU":
 			e.allItems(c, "embargo-cuba", item, "Cuba")
 		case "IR":
+			// EAR99 exports to Iran are prohibited by OFAC's ITSR unless OFAC
+			// authorizes them; CCL items need the EAR license too (§ 746.7).
+			if item.IsEAR99() && e.ruleInForce("embargo-iran", c.date) {
+				c.add(e.reason("embargo-iran", LicenseRequired, fmt.Sprintf("%s to Iran: OFAC authorization is required under the Iranian Transactions and Sanctions Regulations (31 CFR 560.204); § 746.7 points there for items not on the CCL.", it)), it, "")
+				continue
+			}
 			e.allItems(c, "embargo-iran", item, "Iran")
 		case "KP":
 			e.allButFoodMedicine(c, "embargo-north-korea", item, desc, "North Korea")
