@@ -12,6 +12,7 @@ package console
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -58,6 +59,8 @@ type Console struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	log   *slog.Logger
+	// throttle slows password guessing (see throttle.go).
+	throttle signInThrottle
 }
 
 // New builds the console and parses its templates; an error names the
@@ -254,9 +257,18 @@ func (c *Console) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		c.showLogin(w, r, http.StatusBadRequest, username, "Enter your user name and password.")
 		return
 	}
-	s, err := c.cfg.Accounts.SignIn(r.Context(), username, password)
+	addr := clientAddr(r)
+	if until, locked := c.throttle.blocked(username, addr, c.now()); locked {
+		c.showLogin(w, r, http.StatusTooManyRequests, username, fmt.Sprintf(
+			"Too many wrong passwords for %s from this computer. Try again in %d minutes, or ask an administrator.",
+			username, int(until.Sub(c.now()).Minutes())+1))
+		return
+	}
+	ctx := context.WithValue(r.Context(), originKey{}, addr)
+	s, err := c.cfg.Accounts.SignIn(ctx, username, password)
 	if err != nil {
 		if errors.Is(err, ErrBadCredentials) {
+			c.throttle.failed(username, addr, c.now())
 			c.showLogin(w, r, http.StatusUnauthorized, username, "Unknown user name or wrong password.")
 			return
 		}
@@ -264,6 +276,7 @@ func (c *Console) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		c.showLogin(w, r, http.StatusInternalServerError, username, "Sign-in failed on the server; the error was logged.")
 		return
 	}
+	c.throttle.succeeded(username, addr)
 	c.clearCookie(w, r, loginCSRFCookie, "/login")
 	c.setSessionCookie(w, r, s)
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
@@ -271,7 +284,7 @@ func (c *Console) loginSubmit(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 	s, _ := sessionFrom(r.Context())
-	if err := c.cfg.Accounts.SignOut(r.Context(), s.Token); err != nil {
+	if err := c.cfg.Accounts.SignOut(context.WithValue(r.Context(), originKey{}, clientAddr(r)), s.Token); err != nil {
 		c.log.Error("console: sign-out", "user", s.Username, "err", err)
 	}
 	c.clearCookie(w, r, sessionCookie, "/")

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clearance-oss/clearance/app"
 	"github.com/clearance-oss/clearance/store"
@@ -499,5 +500,35 @@ func TestAdminUsersAndKeys(t *testing.T) {
 	}
 	if got := strings.Join(kinds, ","); got != "login,user.create,user.disable,key.create,key.revoke" {
 		t.Errorf("admin's audit trail: %s", got)
+	}
+}
+
+func TestSignInThrottle(t *testing.T) {
+	s := newStack(t, fixtureEntities(t), app.Snapshot{}, nil)
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	s.console.cfg.Now = func() time.Time { return now }
+	b := newBrowser(t, s)
+	try := func(password string) int {
+		_, _, page := b.get("/login")
+		code, _, _ := b.post("/login", url.Values{"csrf": {csrfOf(t, page)}, "username": {"anna"}, "password": {password}})
+		return code
+	}
+	for i := range maxFailures {
+		if code := try("guess"); code != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d", i+1, code)
+		}
+	}
+	// Locked: even the right password is refused, without being checked.
+	if code := try("analyst-password-1"); code != http.StatusTooManyRequests {
+		t.Errorf("after %d failures: %d, want 429", maxFailures, code)
+	}
+	now = now.Add(lockout + time.Second)
+	if code := try("analyst-password-1"); code != http.StatusSeeOther {
+		t.Errorf("after the lockout: %d, want 303", code)
+	}
+	// Failed sign-ins are audited with the client address.
+	recs, _ := s.store.ListAudit(context.Background(), store.Filter{Kind: store.KindLogin, Decision: "denied"})
+	if len(recs) != maxFailures || recs[0].Origin != "127.0.0.1" {
+		t.Errorf("denied sign-ins audited: %d, origin %q", len(recs), recs[0].Origin)
 	}
 }

@@ -14,6 +14,7 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -278,6 +279,43 @@ func TestE2EAnalystJourney(t *testing.T) {
 	)
 	mustHave(t, "batch page", d.text("main"), "4 of 4 rows screened", "C-1")
 
+	// A larger batch shows the progress bar moving: the live region must
+	// report a partial count before the job is done.
+	big := filepath.Join(t.TempDir(), "customers-3000.csv")
+	var sb strings.Builder
+	sb.WriteString("id,name,type,country\n")
+	for i := range 3000 {
+		fmt.Fprintf(&sb, "K-%d,Customer %d Trading Company Ltd,entity,DE\n", i, i)
+	}
+	if err := os.WriteFile(big, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.do("big batch",
+		chromedp.Navigate(base+"/batches"),
+		chromedp.WaitVisible(chromedp.ID("file")),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{big}),
+		chromedp.Click(chromedp.CSS(`form[enctype="multipart/form-data"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("progress")),
+	)
+	var seen []string
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); {
+		txt, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("[data-progress-text]")||{}).textContent || ""`))
+		if err == nil && (len(seen) == 0 || seen[len(seen)-1] != txt) {
+			seen = append(seen, txt)
+			if len(seen) == 2 {
+				chromedp.Do(ctx, shot(t, dir, "05b-batch-running"))
+			}
+		}
+		if strings.Contains(txt, "done") {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("progress texts seen: %q", seen)
+	if len(seen) < 2 || !strings.Contains(seen[len(seen)-1], "3000 of 3000 rows screened") {
+		t.Errorf("batch progress did not update to completion: %q", seen)
+	}
+
 	d.do("lists",
 		chromedp.Navigate(base+"/lists"),
 		chromedp.WaitVisible(chromedp.CSS("table")),
@@ -300,6 +338,12 @@ func TestE2EAnalystJourney(t *testing.T) {
 		shot(t, dir, "07-audit"), checkA11y(t, "audit"),
 	)
 	mustHave(t, "audit page", d.text("main"), "Chain verified.", "user:"+up[0], "Hangzhou Hik-Vision Digital Tech Co", "license_required")
+
+	d.do("admin",
+		chromedp.Navigate(base+"/admin"),
+		chromedp.WaitVisible(chromedp.ID("users-h")),
+		shot(t, dir, "08-admin"), checkA11y(t, "admin"),
+	)
 
 	// Keyboard: on a page without autofocus the first Tab reaches the skip
 	// link, which shows itself.

@@ -19,7 +19,7 @@ document.addEventListener("DOMContentLoaded", function () {
         .then(function (r) { if (!r.ok) throw new Error("status " + r.status); return r.json(); })
         .then(function (b) {
           if (bar && b.total > 0) { bar.max = b.total; bar.value = b.done; }
-          if (text) text.textContent = b.done + " of " + b.total + " rows screened, " + b.hits + " with hits (" + b.status + ")";
+          if (text) text.textContent = b.status + ": " + b.done + " of " + b.total + " rows screened, " + b.hits + " with hits";
           if (b.status === "done" || b.status === "failed") { window.location.reload(); return; }
           setTimeout(tick, 1000);
         })
