@@ -81,6 +81,14 @@ func OpenFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	if busy <= 0 {
 		busy = 10 * time.Second
 	}
+	// The trail names parties and holds key hashes: create the file
+	// readable by its owner only. SQLite gives the -wal and -shm files the
+	// database file's permissions.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
+	}
 	dsn := func(txlock string) string {
 		q := url.Values{}
 		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))

@@ -54,6 +54,9 @@ func TestOpenCreatesFile(t *testing.T) {
 	if err := s.SQL().QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil || sync != "1" { // 1 = NORMAL
 		t.Errorf("synchronous %q, %v", sync, err)
 	}
+	if fi, err := os.Stat(s.Path()); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("database file mode: %v %v, want 0600", fi.Mode(), err)
+	}
 	if _, err := sqlite.Open(context.Background(), dir, sqlite.Options{Synchronous: "OFF"}); err == nil {
 		t.Error("synchronous OFF accepted")
 	}
@@ -137,6 +140,12 @@ func BenchmarkVerifyAndFilter(b *testing.B) {
 		}(w)
 	}
 	wg.Wait()
+	if _, err := s.SQL().Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		b.Fatal(err)
+	}
+	if fi, err := os.Stat(s.Path()); err == nil {
+		b.Logf("%d records: database file %d bytes, %d bytes/record", n, fi.Size(), fi.Size()/n)
+	}
 	b.Run("verify", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			rep, err := s.VerifyAudit(ctx)
