@@ -104,6 +104,7 @@ func (e *Engine) affiliateReasons(c *evalCtx, p Party) {
 	case unknown:
 		r := e.reason("affiliates-red-flag", Review, fmt.Sprintf("%q has listed owners whose share is not known (%s): resolve Red Flag 29 (determine the ownership) or apply for a license.", p.Name, strings.Join(names, "; ")))
 		r.Evidence.Owners = shares
+		r.Evidence.Note = "Red Flag 29 (Supp. No. 3 to Part 732): " + e.t.redFlags[29]
 		c.add(r, "", p.Name)
 	default:
 		r := e.reason("affiliates", Info, fmt.Sprintf("%q: listed owners hold %s in total, below 50%%: the Affiliates rule does not apply.", p.Name, pct(&sum)))

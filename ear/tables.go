@@ -125,6 +125,7 @@ type tables struct {
 	cameras     []cameraRule
 	elFootnotes map[int]string
 	reasonPol   map[string][2]string // reason for control → name, review-policy section
+	redFlags    map[int]string       // Supp. No. 3 to Part 732, verbatim
 	asOf        map[string]string
 }
 
@@ -493,6 +494,23 @@ func (t *tables) readJSONTables(fsys embed.FS) error {
 	}
 	if err != nil {
 		return fmt.Errorf("ear: license_exceptions.json: %w", err)
+	}
+	var rf struct {
+		Flags []struct {
+			N    int    `json:"n"`
+			Text string `json:"text"`
+		} `json:"red_flags"`
+	}
+	b, err = fsys.ReadFile("data/red_flags_supp3_part732.json")
+	if err == nil {
+		err = json.Unmarshal(b, &rf)
+	}
+	if err != nil {
+		return fmt.Errorf("ear: red_flags_supp3_part732.json: %w", err)
+	}
+	t.redFlags = map[int]string{}
+	for _, f := range rf.Flags {
+		t.redFlags[f.N] = f.Text
 	}
 	t.exceptions = map[string]exceptionInfo{}
 	for _, x := range le.Exceptions {

@@ -64,6 +64,9 @@ func TestTablesLoad(t *testing.T) {
 	if !containsInt(tb.chart["AU"].Footnotes, 10) || !containsInt(tb.chart["GB"].Footnotes, 10) || !containsInt(tb.chart["IN"].Footnotes, 7) {
 		t.Error("footnotes 10 (AU, GB) and 7 (IN) missing")
 	}
+	if len(tb.redFlags) != 29 || !strings.Contains(tb.redFlags[29], "affirmative duty to determine the percentage of ownership") {
+		t.Errorf("red flags: %d, RF29 %q", len(tb.redFlags), tb.redFlags[29])
+	}
 	if g := tb.groups["CN"]; !g["D:1"] || !g["D:5"] || g["B"] {
 		t.Errorf("China groups %v", g)
 	}
