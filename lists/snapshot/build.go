@@ -158,8 +158,8 @@ func readManifest(dir fs.FS) ([]sourceSpec, error) {
 }
 
 // withFile opens spec's file (gunzipping a .gz), runs step on it and
-// records the SHA-256 of the uncompressed bytes, which are the bytes the
-// publisher served.
+// records the SHA-256 of the uncompressed bytes: those of the file as
+// obtained, so that anyone can check a copy against the snapshot.
 func (b *builder) withFile(spec sourceSpec, src *Source, run step) error {
 	f, err := b.dir.Open(spec.Path)
 	if err != nil {
@@ -209,8 +209,8 @@ func (b *builder) addCSL(r io.Reader, src *Source) error {
 // enrichEntityList completes the CSL's Entity List rows with the eCFR
 // Supplement No. 4 parse: street addresses, dated Federal Register
 // citations and the listing date (the earliest dated citation). A CSL row
-// is matched to a parse entry by normalised name and country, else by
-// alias and country; rows that match nothing keep the CSL data alone.
+// is matched to a parse entry by a cascade of strategies (enrichFromParse;
+// docs/snapshot.md lists them); rows that match nothing keep the CSL data.
 // Parse entries that match no CSL row are not added: the CSL is the newer
 // file, and an entry it lacks was most likely removed or renamed since.
 func (b *builder) enrichEntityList(r io.Reader, src *Source) error {
@@ -227,7 +227,6 @@ func (b *builder) enrichEntityList(r io.Reader, src *Source) error {
 // enrichFromParse merges parse entries of an eCFR supplement (Entity List
 // or MEU List, same shape) into the CSL rows of list.
 func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel.Info, parsed []clearance.Entity) {
-
 	byName := map[string][]int{}  // normalised name|country -> parse entries
 	byAlias := map[string][]int{} // normalised alias|country -> parse entries
 	anyCountry := map[string][]int{}
