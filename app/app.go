@@ -240,6 +240,11 @@ func (s *Service) audit(ctx context.Context, a Actor, kind store.Kind, ref strin
 		Request:   req,
 		Result:    res,
 	})
+	if errors.Is(err, store.ErrInvalid) {
+		// The store refuses what cannot be kept verbatim (NUL bytes, invalid
+		// UTF-8): that is the input's fault, and nothing was answered.
+		return AuditRef{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
 	if err != nil {
 		return AuditRef{}, fmt.Errorf("audit: %w", err)
 	}
@@ -258,4 +263,16 @@ func SnapshotInfo(s *snapshot.Snapshot) Snapshot {
 			Entries: l.Entries, AsOf: l.AsOf, Origin: l.URL})
 	}
 	return out
+}
+
+// hasControl reports whether s holds a C0 control character other than tab
+// (NUL, escape, …): no name or reference legitimately does, and the audit
+// trail must be able to keep every input verbatim.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 && s[i] != '\t' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
 }

@@ -108,6 +108,9 @@ func (req *ScreenRequest) validate() (screenQuery, error) {
 		if !utf8.ValidString(p.Name) || !utf8.ValidString(p.ID) {
 			return q, invalidf("field %q: not valid UTF-8", field+"name")
 		}
+		if hasControl(p.Name) || hasControl(p.ID) {
+			return q, invalidf("field %q: contains a control character", field+"name")
+		}
 		t, err := clearance.ParseEntityType(p.Type)
 		if err != nil {
 			return q, invalidf("field %q: %v", field+"type", err)
@@ -134,7 +137,7 @@ func (req *ScreenRequest) validate() (screenQuery, error) {
 			return q, invalidf("field \"as_of\": %q is not a date YYYY-MM-DD", req.AsOf)
 		}
 	}
-	if len(req.Reference) > maxRefBytes || !utf8.ValidString(req.Reference) {
+	if len(req.Reference) > maxRefBytes || !utf8.ValidString(req.Reference) || hasControl(req.Reference) {
 		return q, invalidf("field \"reference\": must be valid UTF-8 of at most %d bytes", maxRefBytes)
 	}
 	q.base = match.Query{

@@ -286,6 +286,8 @@ func TestBadInputIsA4xxProblem(t *testing.T) {
 		{"POST", "/v1/screen", `{"name":42}`, "application/json", analyst, 400, `"name"`},
 		{"POST", "/v1/screen", ``, "application/json", analyst, 400, "empty"},
 		{"POST", "/v1/screen", `[]`, "application/json", analyst, 400, "array"},
+		{"POST", "/v1/screen", `{"name":"Hik\u0000vision"}`, "application/json", analyst, 400, "control character"},
+		{"GET", "/consolidated_screening_list/v1/search?name=a%00b", "", "", analyst, 400, "NUL"},
 		{"POST", "/v1/screen", `{"name":"  "}`, "application/json", analyst, 400, `"name"`},
 		{"POST", "/v1/screen", `{}`, "application/json", analyst, 400, `"name" is required`},
 		{"POST", "/v1/screen", `{"name":"a","parties":[{"name":"b"}]}`, "application/json", analyst, 400, "not both"},
