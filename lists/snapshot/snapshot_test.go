@@ -421,3 +421,33 @@ func TestDefaultCSL2022Fill(t *testing.T) {
 		t.Errorf("%d UVL rows with a street address, %d ISN rows dated; want 133 and 123", uvlLocated, isnDated)
 	}
 }
+
+// The coverage figures docs/snapshot.md quotes: entities per list with a
+// full listing date, and with a street address.
+func TestDefaultCoverage(t *testing.T) {
+	s := loadDefault(t)
+	dated := map[clearance.ListCode]int{}
+	located := map[clearance.ListCode]int{}
+	for _, e := range s.Entities {
+		if len(e.ListedOn) == 10 {
+			dated[e.List]++
+		}
+		if hasStreetAddress(e.Addresses) {
+			located[e.List]++
+		}
+	}
+	wantDated := map[clearance.ListCode]int{
+		clearance.EL: 3370, clearance.DTC: 781, clearance.MEU: 70, clearance.DPL: 490,
+		clearance.UN: 993, clearance.ISN: 123, clearance.MIEU: 13,
+	}
+	if !reflect.DeepEqual(dated, wantDated) {
+		t.Errorf("entities with a listing date per list\n got %v\nwant %v", dated, wantDated)
+	}
+	wantLocated := map[clearance.ListCode]int{
+		clearance.SDN: 8863, clearance.EL: 3161, clearance.DPL: 490, clearance.UN: 338, clearance.SSI: 282,
+		clearance.UVL: 133, clearance.MEU: 70, clearance.CMIC: 68, clearance.PLC: 25, clearance.MBS: 9, clearance.CAP: 1,
+	}
+	if !reflect.DeepEqual(located, wantLocated) {
+		t.Errorf("entities with a street address per list\n got %v\nwant %v", located, wantLocated)
+	}
+}
