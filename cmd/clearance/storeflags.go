@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/user"
 	"path/filepath"
 
 	"github.com/clearance-oss/clearance/store"
@@ -85,7 +86,11 @@ func cliActor(env *Env) string {
 		u = env.Getenv("USERNAME")
 	}
 	if u == "" {
-		u = "unknown"
+		if cu, err := user.Current(); err == nil && cu.Username != "" {
+			u = cu.Username
+		} else {
+			u = "unknown"
+		}
 	}
 	return "cli:" + u
 }
