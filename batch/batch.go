@@ -114,17 +114,19 @@ func Run(ctx context.Context, ix Searcher, in Reader, out Writer, opts Options, 
 	defer cancel()
 
 	var (
-		window  = make(chan struct{}, 4*workers) // rows in flight between reader and writer
-		jobs    = make(chan job, workers)
-		results = make(chan screened, workers)
-		readErr error
-		readEOF bool // the reader reached the end of the input
-		rowsIn  int  // rows the reader handed to the workers
-		wg      sync.WaitGroup
+		window     = make(chan struct{}, 4*workers) // rows in flight between reader and writer
+		jobs       = make(chan job, workers)
+		results    = make(chan screened, workers)
+		readErr    error
+		readEOF    bool // the reader reached the end of the input
+		rowsIn     int  // rows the reader handed to the workers
+		wg         sync.WaitGroup
+		readerDone = make(chan struct{})
 	)
 
 	// Reader: one goroutine, so rows get sequence numbers in input order.
 	go func() {
+		defer close(readerDone)
 		defer close(jobs)
 		for seq := 0; ; seq++ {
 			select {
@@ -207,10 +209,11 @@ func Run(ctx context.Context, ix Searcher, in Reader, out Writer, opts Options, 
 			}
 		}
 	}
+	// Workers may have left early on cancellation; the reader may still be
+	// inside in.Read. Wait for it: its variables are read below, and the
+	// caller may close in as soon as Run returns.
+	<-readerDone
 	stats.Elapsed = time.Since(start)
-	// All goroutines are done here (results closes only after every worker
-	// returned, and workers return only after the reader closed jobs), so
-	// readErr, readEOF and rowsIn are safe to read.
 	switch {
 	case readErr != nil:
 		return stats, readErr

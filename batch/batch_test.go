@@ -623,3 +623,49 @@ func TestContractOrder(t *testing.T) {
 		t.Errorf("got %v, want c,a,d (0.79 dropped, best first, ties kept in order)", ids)
 	}
 }
+
+// stallingReader returns numbered rows, stalling 100 ms on row 20, and
+// records whether Read was called after Run returned.
+type stallingReader struct {
+	n         int
+	runReturn chan struct{}
+	late      bool
+}
+
+func (r *stallingReader) Read() (Row, error) {
+	select {
+	case <-r.runReturn:
+		r.late = true
+	default:
+	}
+	r.n++
+	if r.n == 20 {
+		time.Sleep(100 * time.Millisecond)
+	}
+	return Row{Line: r.n + 1, ID: strconv.Itoa(r.n), Name: "row " + strconv.Itoa(r.n)}, nil
+}
+
+func (r *stallingReader) Close() error { return nil }
+
+// TestCancelWhileReading: Run returns only after its reader goroutine is
+// done, so a caller may close the reader as soon as Run returns.
+func TestCancelWhileReading(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &stallingReader{runReturn: make(chan struct{})}
+	w, _ := NewWriter(FormatJSONL, io.Discard)
+	_, err := Run(ctx, slowFirst{release: closedChan()}, r, w, Options{Workers: 2}, func(done, _ int) {
+		if done == 10 {
+			cancel()
+		}
+	})
+	close(r.runReturn)
+	time.Sleep(150 * time.Millisecond)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v", err)
+	}
+	if r.late {
+		t.Error("reader was called after Run returned")
+	}
+}
+
+func closedChan() chan struct{} { c := make(chan struct{}); close(c); return c }
