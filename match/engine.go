@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	clearance "github.com/clearance-oss/clearance"
 )
@@ -26,10 +27,15 @@ type engine struct {
 	// Deletion dictionary (SymSpell): for every word of four letters or more,
 	// the hash of each string obtained by deleting up to maxEdits letters,
 	// sorted, with the word id alongside.
-	delHash []uint64
-	delWord []int32
+	delHash  []uint64
+	delWord  []int32
+	delStart []uint32 // top delBits bits of a hash → first index in delHash
 
 	phonetic map[string][]int32 // phonetic key → word ids
+
+	// expansions caches expand's answer for listed words (not transliterated
+	// from an abjad), which recur across queries: word id → *[]expansion.
+	expansions []atomic.Pointer[[]expansion]
 
 	idfUnknown float64 // weight of a query word the lists never use
 	scratch    sync.Pool
@@ -37,8 +43,7 @@ type engine struct {
 
 // wordInfo is one vocabulary word.
 type wordInfo struct {
-	text     string
-	phonetic string
+	form
 	idf      float64
 	location bool
 }
@@ -119,7 +124,7 @@ func newEngine(es []clearance.Entity) *engine {
 		}
 		id := int32(len(e.words))
 		e.vocab[w] = id
-		e.words = append(e.words, wordInfo{text: w, phonetic: phoneticKey(w), location: tab.locations[w]})
+		e.words = append(e.words, wordInfo{form: newForm(w), location: tab.locations[w]})
 		e.postings = append(e.postings, nil)
 		return id
 	}
@@ -203,15 +208,54 @@ func newEngine(es []clearance.Entity) *engine {
 	for i, d := range dels {
 		e.delHash[i], e.delWord[i] = d.h, d.id
 	}
-	e.scratch.New = func() any { return &searchScratch{seen: make([]uint32, len(e.names))} }
+	// Bucket the sorted hashes by their top bits so that a lookup is one
+	// or two comparisons, not a binary search of a million entries.
+	e.delStart = make([]uint32, 1<<delBits+1)
+	for i, h := range e.delHash {
+		e.delStart[h>>(64-delBits)+1] = uint32(i + 1)
+	}
+	for b := 1; b < len(e.delStart); b++ {
+		e.delStart[b] = max(e.delStart[b], e.delStart[b-1])
+	}
+	e.expansions = make([]atomic.Pointer[[]expansion], len(e.words))
+	e.scratch.New = func() any {
+		return &searchScratch{seen: make([]uint32, len(e.names)), acc: make([]float64, len(e.names)),
+			lastWord: make([]int16, len(e.names)), wordSeen: make([]uint32, len(e.words))}
+	}
 	return e
+}
+
+// delBits is the number of hash bits that index the deletion buckets.
+const delBits = 20
+
+// deletions calls fn with the ids of the words having a deletion with hash h.
+func (e *engine) deletions(h uint64, fn func(int32)) {
+	b := h >> (64 - delBits)
+	for i := e.delStart[b]; i < e.delStart[b+1]; i++ {
+		if e.delHash[i] == h {
+			fn(e.delWord[i])
+		}
+	}
 }
 
 // searchScratch is per-search working memory, pooled.
 type searchScratch struct {
-	seen  []uint32 // name id → stamp of the last search that queued it
-	stamp uint32
-	cands []int32
+	seen     []uint32  // name id → stamp of the last search that queued it
+	acc      []float64 // name id → query weight it may cover (upper bound)
+	lastWord []int16   // name id → 1 + the last query word counted in acc
+	wordSeen []uint32  // word id → stamp of the last expansion that met it
+	stamp    uint32
+	cands    []int32
+}
+
+// next starts a new search or expansion in the scratch space.
+func (sc *searchScratch) next() {
+	sc.stamp++
+	if sc.stamp == 0 {
+		clear(sc.seen)
+		clear(sc.wordSeen)
+		sc.stamp = 1
+	}
 }
 
 // expansion is an indexed word a query word may stand for.
@@ -223,8 +267,7 @@ type expansion struct {
 
 // queryWord is one content word of the query with what it may match.
 type queryWord struct {
-	text     string
-	phonetic string
+	form
 	known    bool // in the vocabulary
 	abjad    bool // transliterated from Arabic or Hebrew script: vowels unwritten
 	weight   float64
@@ -235,16 +278,29 @@ type queryWord struct {
 // expand finds the vocabulary words a query word may stand for: itself, the
 // words within its typo budget (deletion dictionary, verified by distance)
 // and the words with its phonetic key.
-func (e *engine) expand(qw *queryWord) []expansion {
+func (e *engine) expand(qw *queryWord, sc *searchScratch) []expansion {
+	w := qw.text
+	self, listed := e.vocab[w]
+	if listed && !qw.abjad {
+		if p := e.expansions[self].Load(); p != nil {
+			return *p
+		}
+		out := e.expandUncached(qw, sc, true)
+		e.expansions[self].Store(&out)
+		return out
+	}
+	return e.expandUncached(qw, sc, listed)
+}
+
+func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) []expansion {
 	w, phon := qw.text, qw.phonetic
-	_, listed := e.vocab[w]
 	var out []expansion
-	seen := map[int32]bool{}
+	sc.next()
 	add := func(id int32) {
-		if seen[id] {
+		if sc.wordSeen[id] == sc.stamp {
 			return
 		}
-		seen[id] = true
+		sc.wordSeen[id] = sc.stamp
 		v := &e.words[id]
 		if s, kind := wordSimilarity(qw, v, listed); s > 0 {
 			out = append(out, expansion{id, s, kind})
@@ -256,10 +312,7 @@ func (e *engine) expand(qw *queryWord) []expansion {
 	if len(w) >= 2 && len(w) <= shortWord && !isDigits(w) {
 		// Short words: the listed words one letter longer (Han → Khan) and
 		// those with another vowel (Fei → Fey).
-		i, _ := slices.BinarySearch(e.delHash, hashSkip(w, -1, -1))
-		for ; i < len(e.delHash) && e.delHash[i] == hashSkip(w, -1, -1); i++ {
-			add(e.delWord[i])
-		}
+		e.deletions(hashSkip(w, -1, -1), add)
 		b := []byte(w)
 		for k := range b {
 			if !isVowel(w[k]) {
@@ -277,18 +330,29 @@ func (e *engine) expand(qw *queryWord) []expansion {
 		}
 	}
 	if len(w) > shortWord && !isDigits(w) {
-		deletionHashes(w, maxEdits(len(w)), func(h uint64) {
-			i, _ := slices.BinarySearch(e.delHash, h)
-			for ; i < len(e.delHash) && e.delHash[i] == h; i++ {
-				add(e.delWord[i])
-			}
-		})
+		// A listed word may differ from another by one edit only (see
+		// similarity), so one deletion suffices to find its neighbours.
+		edits := maxEdits(len(w))
+		if listed {
+			edits = min(edits, 1)
+		}
+		deletionHashes(w, edits, func(h uint64) { e.deletions(h, add) })
 	}
 	if len(phon) >= 3 || (qw.abjad && len(phon) >= 2) {
 		for _, id := range e.phonetic[phon] {
 			add(id)
 		}
 	}
+	// Best first: the candidate bound counts a name's best expansion.
+	slices.SortFunc(out, func(a, b expansion) int {
+		switch {
+		case a.sim > b.sim:
+			return -1
+		case a.sim < b.sim:
+			return 1
+		}
+		return int(a.word - b.word)
+	})
 	return out
 }
 
@@ -311,47 +375,61 @@ var (
 )
 
 func (e *engine) search(ix *Index, q Query) []clearance.Match {
-	qa, qws := e.analyzeQuery(q)
+	sc := e.scratch.Get().(*searchScratch)
+	defer e.scratch.Put(sc)
+	qa, qws := e.analyzeQuery(q, sc)
 	if len(qws) == 0 {
 		return nil
 	}
-	sc := e.scratch.Get().(*searchScratch)
-	defer e.scratch.Put(sc)
-	sc.stamp++
-	if sc.stamp == 0 {
-		clear(sc.seen)
-		sc.stamp = 1
-	}
+	sc.next()
 	sc.cands = sc.cands[:0]
-	queue := func(p []int32) {
+	// queue adds the names of p as candidates and credits each with weight
+	// w of query word i (once per word: expansions come best first).
+	queue := func(p []int32, i int, w float64) {
 		for _, n := range p {
 			if sc.seen[n] != sc.stamp {
 				sc.seen[n] = sc.stamp
 				sc.cands = append(sc.cands, n)
+				sc.acc[n], sc.lastWord[n] = 0, 0
+			}
+			if sc.lastWord[n] != int16(i+1) {
+				sc.lastWord[n] = int16(i + 1)
+				sc.acc[n] += w
 			}
 		}
 	}
 	// Only the query's heaviest words generate candidates: a name that
 	// shares none of them cannot cover enough of the query to reach the
 	// threshold (a conservative bound, see generatingWords).
-	for _, i := range generatingWords(qws, q.Threshold) {
-		for _, x := range qws[i].exps {
-			queue(e.postings[x.word])
+	gen, rest := generatingWords(qws, q.Threshold)
+	for _, i := range gen {
+		qw := &qws[i]
+		ew := effectiveWeight(qw)
+		for _, x := range qw.exps {
+			queue(e.postings[x.word], i, ew*x.sim)
 		}
-		queue(e.joined[qws[i].text])
+		queue(e.joined[qw.text], i, ew)
 		if i+1 < len(qws) {
-			j := qws[i].text + qws[i+1].text
+			j := qw.text + qws[i+1].text
 			if id, ok := e.vocab[j]; ok {
-				queue(e.postings[id])
+				queue(e.postings[id], i, ew+effectiveWeight(&qws[i+1]))
 			}
-			queue(e.joined[j])
+			queue(e.joined[j], i, ew+effectiveWeight(&qws[i+1]))
 		}
 		if i > 0 {
 			if id, ok := e.vocab[qws[i-1].text+qws[i].text]; ok {
-				queue(e.postings[id])
+				queue(e.postings[id], i, ew+effectiveWeight(&qws[i-1]))
 			}
 		}
 	}
+	total := 0.0
+	for i := range qws {
+		total += effectiveWeight(&qws[i])
+	}
+	// A name covering query weight M of the total W scores at most
+	// M / (M + extraQueryWeight·(W−M)); those that cannot reach the
+	// threshold (less a margin for typo weights) are not scored.
+	floor := q.Threshold - boundMargin
 	type hit struct {
 		m    clearance.Match
 		name int32
@@ -359,7 +437,36 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 	best := map[int32]int{} // entity → index in hits
 	var hits []hit
 	var scr scorer
+	bound := func(nid int32) float64 {
+		m := min(sc.acc[nid]+rest, total)
+		return m / (m + extraQueryWeight*(total-m))
+	}
+	// With many candidates, score the most promising first, and stop once
+	// no remaining candidate can enter the top q.Limit.
+	ranked := len(sc.cands) > 64 && q.Limit > 0
+	if ranked {
+		slices.SortFunc(sc.cands, func(a, b int32) int {
+			switch ba, bb := bound(a), bound(b); {
+			case ba > bb:
+				return -1
+			case ba < bb:
+				return 1
+			}
+			return int(a - b)
+		})
+	}
+	var top []float64 // the best q.Limit entity scores so far, descending
 	for _, nid := range sc.cands {
+		b := bound(nid)
+		if b < floor {
+			if ranked {
+				break
+			}
+			continue
+		}
+		if ranked && len(top) == q.Limit && b+boundMargin < top[len(top)-1] {
+			break
+		}
 		n := &e.names[nid]
 		ent := &ix.entities[n.entity]
 		if !listAllowed(q.Lists, ent.List) || !ent.ListedAsOf(q.AsOf) {
@@ -373,6 +480,9 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 		if !ok {
 			best[n.entity] = len(hits)
 			hits = append(hits, hit{e.toMatch(ent, n, total), nid})
+			if ranked {
+				top = insertTop(top, total, q.Limit)
+			}
 			continue
 		}
 		// Keep the entity's best name; on a tie prefer the primary name.
@@ -403,7 +513,7 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 
 // analyzeQuery normalises and analyses the query and finds, for each of
 // its content words, its weight and the indexed words it may stand for.
-func (e *engine) analyzeQuery(q Query) (analyzedName, []queryWord) {
+func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []queryWord) {
 	qa := analyze(normalizeWords(q.Name), q.Type == clearance.Person)
 	if q.Type != clearance.Person {
 		qa = e.dropMisspeltLegalWords(qa)
@@ -412,9 +522,9 @@ func (e *engine) analyzeQuery(q Query) (analyzedName, []queryWord) {
 	abjad := hasAbjad(q.Name)
 	for i, w := range qa.words {
 		qw := &qws[i]
-		qw.text, qw.phonetic, qw.abjad = w, phoneticKey(w), abjad
+		qw.form, qw.abjad = newForm(w), abjad
 		qw.location = tab.locations[w]
-		qw.exps = e.expand(qw)
+		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {
 			qw.known = true
 			qw.weight = e.words[id].idf
@@ -458,7 +568,9 @@ func (e *engine) dropMisspeltLegalWords(qa analyzedName) analyzedName {
 // rarity weights (words the lists never use weigh as the rarest) and returns
 // the best-scoring name's match.
 func (e *engine) compare(q Query, ent *clearance.Entity) clearance.Match {
-	qa, qws := e.analyzeQuery(q)
+	sc := e.scratch.Get().(*searchScratch)
+	qa, qws := e.analyzeQuery(q, sc)
+	e.scratch.Put(sc)
 	best := clearance.Match{Entity: ent, EntityID: ent.ID, List: ent.List, Name: ent.Name}
 	if len(qws) == 0 {
 		return best
@@ -478,7 +590,7 @@ func (e *engine) compare(q Query, ent *clearance.Entity) clearance.Match {
 					n.words = append(n.words, id)
 					continue
 				}
-				scr.extra = append(scr.extra, wordInfo{text: w, phonetic: phoneticKey(w), idf: e.idfUnknown, location: tab.locations[w]})
+				scr.extra = append(scr.extra, wordInfo{form: newForm(w), idf: e.idfUnknown, location: tab.locations[w]})
 				n.words = append(n.words, -int32(len(scr.extra)))
 			}
 			r := scr.score(e, qws, qa, &n, ent, q)
@@ -503,18 +615,12 @@ func (e *engine) toMatch(ent *clearance.Entity, n *indexedName, score float64) c
 // must be read. Sorted by weight, a suffix of light words whose total weight
 // is too small for a name matching only them to reach the threshold is left
 // out: such names are still scored if a heavier word finds them.
-func generatingWords(qws []queryWord, threshold float64) []int {
+func generatingWords(qws []queryWord, threshold float64) (gen []int, rest float64) {
 	idx := make([]int, len(qws))
 	for i := range idx {
 		idx[i] = i
 	}
-	eff := func(i int) float64 {
-		w := qws[i].weight
-		if qws[i].location {
-			w *= locationFactor
-		}
-		return w
-	}
+	eff := func(i int) float64 { return effectiveWeight(&qws[i]) }
 	sort.SliceStable(idx, func(a, b int) bool { return eff(idx[a]) > eff(idx[b]) })
 	total := 0.0
 	for i := range qws {
@@ -527,17 +633,48 @@ func generatingWords(qws []queryWord, threshold float64) []int {
 	// differences, hence the margin) gives the least M.
 	t := max(threshold-0.2, 0.05)
 	need := total * t * extraQueryWeight / (1 - t + t*extraQueryWeight)
-	rest := total
-	var out []int
+	rest = total
 	for _, i := range idx {
 		if rest < need {
 			break
 		}
-		out = append(out, i)
+		gen = append(gen, i)
 		rest -= eff(i)
 	}
-	return out
+	return gen, max(rest, 0)
 }
+
+// insertTop inserts score into the descending list top, keeping at most n.
+func insertTop(top []float64, score float64, n int) []float64 {
+	i, _ := slices.BinarySearchFunc(top, score, func(a, b float64) int {
+		switch {
+		case a > b:
+			return -1
+		case a < b:
+			return 1
+		}
+		return 0
+	})
+	top = slices.Insert(top, i, score)
+	if len(top) > n {
+		top = top[:n]
+	}
+	return top
+}
+
+// effectiveWeight is a query word's weight as the candidate bound counts it:
+// a place name counts locationFactor of it, as it does when unpartnered.
+func effectiveWeight(qw *queryWord) float64 {
+	if qw.location {
+		return qw.weight * locationFactor
+	}
+	return qw.weight
+}
+
+// boundMargin is how far below the threshold the candidate bound may fall
+// before a name is skipped: pair weights come from the listed side, so a
+// typo'd query word can weigh more in the score than in the bound.
+const boundMargin = 0.1
 
 func listAllowed(lists []clearance.ListCode, l clearance.ListCode) bool {
 	if len(lists) == 0 {

@@ -128,6 +128,11 @@ func romanKey(w string) string {
 				out = 'g'
 			case 'w':
 				out = 'v'
+			case 'x':
+				b = append(b, 'k')
+				out = 's'
+			case 'c':
+				out = 'k'
 			case 'a', 'e', 'i', 'o', 'u', 'y':
 				out = 'a'
 			default:

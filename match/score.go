@@ -50,30 +50,54 @@ type scoreResult struct {
 
 // scorer holds reusable buffers for scoring candidates one after another.
 type scorer struct {
-	extra  []wordInfo // words of an ad-hoc name (Compare) absent from the index: ids -1, -2, …
-	pairs  []pair
-	chosen []pair
-	usedQ  []bool
-	usedN  []bool
+	extra     []wordInfo // words of an ad-hoc name (Compare) absent from the index: ids -1, -2, …
+	expByWord map[int32][]wordMatch
+	expFor    *queryWord // the query whose expansions expByWord holds
+	pairs     []pair
+	chosen    []pair
+	usedQ     []bool
+	usedN     []bool
+}
+
+// wordMatch is a query word an indexed word may stand for.
+type wordMatch struct {
+	query int
+	sim   float64
+	kind  string
+}
+
+// indexExpansions maps each indexed word to the query words it may stand
+// for, so that scoring a name looks its words up instead of comparing.
+func (s *scorer) indexExpansions(qws []queryWord) {
+	s.expByWord = make(map[int32][]wordMatch, 16)
+	for i := range qws {
+		for _, x := range qws[i].exps {
+			s.expByWord[x.word] = append(s.expByWord[x.word], wordMatch{i, x.sim, x.kind})
+		}
+	}
+	s.expFor = &qws[0]
 }
 
 // score aligns the query words with the listed name's words one to one,
 // greedily by similarity then weight, and combines the coverage of both.
 func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedName, ent *clearance.Entity, q Query) scoreResult {
 	s.pairs = s.pairs[:0]
+	if s.expByWord == nil || s.expFor != &qws[0] {
+		s.indexExpansions(qws)
+	}
+	for j, id := range n.words {
+		if id >= 0 {
+			for _, x := range s.expByWord[id] {
+				s.pairs = append(s.pairs, pair{x.query, -1, j, -1, x.sim, e.words[id].idf, x.kind})
+			}
+		}
+	}
 	for i := range qws {
 		qw := &qws[i]
 		for j, id := range n.words {
 			wi := s.word(e, id)
 			sim, kind := 0.0, ""
-			if id >= 0 {
-				for _, x := range qw.exps {
-					if x.word == id {
-						sim, kind = x.sim, x.kind
-						break
-					}
-				}
-			} else {
+			if id < 0 {
 				sim, kind = wordSimilarity(qw, wi, false)
 			}
 			w := wi.idf
@@ -93,7 +117,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// Listed words written apart that the query writes together:
 			// "hik vision" for "hikvision".
 			if j+1 < len(n.words) {
-				if sim := joinedSimilarity(qw.text, wi.text, s.word(e, n.words[j+1]).text); sim > 0 {
+				if sim := joinedSimilarity(qw.text, wi.text, s.word(e, n.words[j+1]).text, qw.abjad); sim > 0 {
 					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + s.word(e, n.words[j+1]).idf, kindJoined})
 				}
 			}
@@ -106,7 +130,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 			// Query words written apart that the list writes together.
 			if i+1 < len(qws) {
-				if sim := joinedSimilarity(wi.text, qw.text, qws[i+1].text); sim > 0 {
+				if sim := joinedSimilarity(wi.text, qw.text, qws[i+1].text, qw.abjad); sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, sim, wi.idf, kindJoined})
 				}
 			}
@@ -321,7 +345,7 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 // together: exact ("hikvision" = "hik"+"vision") or, for the transliterated
 // forms that split differently ("abd allh" / "abdullah"), by similarity.
 // It returns 0 when the lengths or first letters rule a match out.
-func joinedSimilarity(w, a, b string) float64 {
+func joinedSimilarity(w, a, b string, abjad bool) float64 {
 	n := len(a) + len(b)
 	if n == len(w) && strings.HasPrefix(w, a) && strings.HasSuffix(w, b) {
 		return 1
@@ -330,9 +354,13 @@ func joinedSimilarity(w, a, b string) float64 {
 		return 0
 	}
 	j := a + b
+	if abjad && phoneticKey(w) == phoneticKey(j) {
+		return abjadSimilarity // "abd allh" for Abdullah
+	}
 	// Fuzzy joins only when nearly alike: a split word plus a typo is
 	// rare, two unrelated syllables that happen to be close are not.
-	if sim, _ := similarity(w, j, phoneticKey(w), phoneticKey(j), false); sim >= 0.88 {
+	fw, fj := newForm(w), newForm(j)
+	if sim, _ := similarity(&fw, &fj, false); sim >= 0.85 {
 		return sim
 	}
 	return 0

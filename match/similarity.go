@@ -112,12 +112,21 @@ func isDigits(w string) bool {
 	return w != ""
 }
 
+// form is a normalised word with its phonetic and romanisation keys,
+// computed once.
+type form struct {
+	text, phonetic, roman string
+}
+
+func newForm(w string) form { return form{w, phoneticKey(w), romanKey(w)} }
+
 // similarity compares two normalised words and says how alike they are
-// (0..1) and why. pa and pb are their phonetic keys. bothListed says that a
+// (0..1) and why. bothListed says that a
 // is itself a word of the lists: then it is more likely a different word than
 // a typo ("electric" is not a misspelt "electronic"), so it may differ by
 // one edit only.
-func similarity(a, b, pa, pb string, bothListed bool) (float64, string) {
+func similarity(fa, fb *form, bothListed bool) (float64, string) {
+	a, b := fa.text, fb.text
 	if a == b {
 		return 1, kindExact
 	}
@@ -155,15 +164,22 @@ func similarity(a, b, pa, pb string, bothListed bool) (float64, string) {
 	if a[0] != b[0] && !firstSwap {
 		edits = min(edits, 1) // a changed first letter is the one typo allowed: not Borges/Torres
 	}
-	d := osaDistance(a, b, 3)
+	limit := edits
+	if fa.roman == fb.roman || fa.phonetic == fb.phonetic {
+		limit = 3
+	}
+	d := osaDistance(a, b, limit)
 	edit := 0.0
 	if d <= edits {
 		edit = 1 - typoPenaltyPerEdit*float64(d)/float64(longer)
 	}
 	// One name in two romanisations (Yevgeniy/Evgeny, Mohamed/Muhammad,
 	// Said/Saeed): their romanisation keys agree, and each edit costs half.
-	// Acronyms (one vowel or none) are not names: LTTE is not Lotte.
-	if d <= 3 && vowels(a) >= 2 && vowels(b) >= 2 && romanKey(a) == romanKey(b) {
+	// The key keeps where vowels are, so an acronym that gains a vowel
+	// (LTTE, "lta", and Lotte, "lata") stays apart.
+	// Long consonant skeletons (Aleksandr/Alexander: "alksndr") are
+	// specific enough to say the same of words whose vowels differ more.
+	if d <= 3 && vowels(a) >= 1 && vowels(b) >= 1 && (fa.roman == fb.roman || len(fa.phonetic) >= 5 && fa.phonetic == fb.phonetic) {
 		if p := 1 - phoneticPenaltyPerEdit*float64(d)/float64(longer); p > edit {
 			return p, kindPhonetic
 		}
@@ -197,7 +213,7 @@ func vowelSwap(a, b string) bool {
 // a word transliterated from an abjad (Arabic, Hebrew), otherwise by
 // similarity.
 func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, string) {
-	s, kind := similarity(qw.text, w.text, qw.phonetic, w.phonetic, bothListed)
+	s, kind := similarity(&qw.form, &w.form, bothListed)
 	if qw.abjad && s < abjadSimilarity && qw.phonetic == w.phonetic && len(qw.phonetic) >= 2 {
 		return abjadSimilarity, kindTranslit
 	}

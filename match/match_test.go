@@ -1,0 +1,296 @@
+package match_test
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	clearance "github.com/clearance-oss/clearance"
+	"github.com/clearance-oss/clearance/lists/snapshot"
+	"github.com/clearance-oss/clearance/match"
+	"github.com/clearance-oss/clearance/match/eval"
+)
+
+var (
+	indexOnce sync.Once
+	index     *match.Index
+)
+
+// fullIndex is the index over the embedded default snapshot, built once.
+func fullIndex(tb testing.TB) *match.Index {
+	tb.Helper()
+	indexOnce.Do(func() {
+		s, err := snapshot.Default()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		index = match.NewIndex(s.Entities)
+	})
+	if index == nil {
+		tb.Fatal("no index")
+	}
+	return index
+}
+
+// TestExamples checks the cases the issue names, on the full snapshot.
+func TestExamples(t *testing.T) {
+	ix := fullIndex(t)
+	for _, c := range []struct {
+		query string
+		want  string // substring of the expected entity's primary name (case-insensitive)
+	}{
+		{"Сбербанк России", "sberbank"},
+		{"Владимир Путин", "putin, vladimir"},
+		{"华为技术有限公司", "huawei technologies co"},
+		{"大疆创新", "dji"},
+		{"商汤科技", "sensetime"},
+		{"Hik-Vision", "hikvision"},
+		{"HikVision", "hikvision"},
+		{"Hik Vision", "hikvision"},
+		{"Hikvision Digital Technology", "hikvision"},
+		{"Hangzhou Hikvisoin", "hikvision"},
+		{"Hikvision", "hikvision"},
+		{"MADURO MOROS, Nicolas", "maduro moros"},
+		{"Nicolas Maduro", "maduro moros"},
+		{"Zhejiang Dahua Technology Co., Ltd.", "dahua technology"},
+		{"Yevgeniy Prigozhin", "prigozhin"},
+		{"Evgeny Prigozhin", "prigozhin"},
+	} {
+		ms := ix.Search(match.Query{Name: c.query, Explain: true})
+		if len(ms) == 0 {
+			t.Errorf("%q: no match", c.query)
+			continue
+		}
+		if !strings.Contains(strings.ToLower(ms[0].Name), c.want) {
+			t.Errorf("%q: first match %q (%.2f via %q), want %q", c.query, ms[0].Name, ms[0].Score, ms[0].MatchedName, c.want)
+		}
+	}
+	for _, q := range []string{"Hangzhou Hikari Digital Technology", "Patricia Park", "General Electric Company"} {
+		for _, m := range ix.Search(match.Query{Name: q}) {
+			if strings.Contains(strings.ToLower(m.Name), "hikvision") || m.MatchedName == "PATRICIA" || strings.Contains(m.Name, "General Electronic") {
+				t.Errorf("%q matched %q via %q at %.2f", q, m.Name, m.MatchedName, m.Score)
+			}
+		}
+	}
+}
+
+// TestAliasReported checks that a hit through an alias says so.
+func TestAliasReported(t *testing.T) {
+	ms := fullIndex(t).Search(match.Query{Name: "Beijing Shangtang Technology Development Co., Ltd."})
+	if len(ms) == 0 || !ms[0].Alias || !strings.Contains(ms[0].MatchedName, "Shangtang") || !strings.Contains(ms[0].Name, "Sensetime") {
+		t.Fatalf("got %+v", ms)
+	}
+}
+
+// TestExactIsOne checks that every listed name (of a sample) finds its
+// entity at score 1.
+func TestExactIsOne(t *testing.T) {
+	ix := fullIndex(t)
+	es := ix.Entities()
+	for i := 0; i < len(es); i += 97 {
+		e := &es[i]
+		if strings.TrimSpace(match.Normalize(e.Name)) == "" {
+			continue
+		}
+		ms := ix.Search(match.Query{Name: e.Name, Limit: -1})
+		found := slices.ContainsFunc(ms, func(m clearance.Match) bool { return m.EntityID == e.ID && m.Score == 1 })
+		if !found {
+			t.Errorf("%q (%s): not found at 1.0 (%d matches)", e.Name, e.ID, len(ms))
+		}
+	}
+}
+
+// TestExplanationAddsUp checks that contributions and adjustments sum to
+// the score, and that the explanation names the alias.
+func TestExplanationAddsUp(t *testing.T) {
+	ix := fullIndex(t)
+	for _, q := range []match.Query{
+		{Name: "Hangzhou Hikvisoin Digital Tech Co Ltd", Explain: true},
+		{Name: "Vladimir V. Putin", Type: clearance.Person, Country: "RU", Explain: true},
+		{Name: "Nicolas Maduro", Type: clearance.Organization, Explain: true, Threshold: 0.6},
+	} {
+		ms := ix.Search(q)
+		if len(ms) == 0 {
+			t.Errorf("%q: no match", q.Name)
+			continue
+		}
+		for _, m := range ms {
+			x := m.Explanation
+			if x == nil || x.Summary == "" || len(x.Alignments) == 0 {
+				t.Fatalf("%q: no explanation", q.Name)
+			}
+			sum := 0.0
+			for _, a := range x.Alignments {
+				sum += a.Contribution
+			}
+			if math.Abs(sum-x.NameScore) > 1e-9 {
+				t.Errorf("%q: contributions sum to %.6f, name score %.6f", q.Name, sum, x.NameScore)
+			}
+			total := x.NameScore
+			for _, a := range x.Adjust {
+				total += a.Delta
+			}
+			total = min(max(total, 0), 1)
+			if math.Abs(total-m.Score) > 1e-9 {
+				t.Errorf("%q: name score %.4f + adjustments = %.4f, score %.4f", q.Name, x.NameScore, total, m.Score)
+			}
+		}
+	}
+	ms := ix.Search(match.Query{Name: "Hangzhou Hikvision Digital Technology Co Ltd", Explain: true})
+	if len(ms) == 0 || len(ms[0].Explanation.Ignored) == 0 || !strings.Contains(ms[0].Explanation.Ignored[0].Reason, "legal form") {
+		t.Errorf("legal form not reported as ignored: %+v", ms)
+	}
+}
+
+// TestFiltersAndEvidence checks list filters, the as-of date, and that type
+// and country evidence never hide an exact name.
+func TestFiltersAndEvidence(t *testing.T) {
+	ix := fullIndex(t)
+	for _, m := range ix.Search(match.Query{Name: "Hikvision", Lists: []clearance.ListCode{clearance.EL}}) {
+		if m.List != clearance.EL {
+			t.Errorf("list filter: got %s", m.List)
+		}
+	}
+	ms := ix.Search(match.Query{Name: "PUTIN, Vladimir Vladimirovich", Type: clearance.Organization, Country: "US"})
+	if len(ms) == 0 || ms[0].Score != 1 {
+		t.Errorf("evidence hid an exact name: %+v", ms)
+	}
+	if ms := ix.Search(match.Query{Name: ""}); len(ms) != 0 {
+		t.Errorf("empty query: %d matches", len(ms))
+	}
+	if ms := ix.Search(match.Query{Name: "Co., Ltd."}); len(ms) > 10 {
+		t.Errorf("legal form only: %d matches", len(ms))
+	}
+}
+
+// TestCompare checks scoring against a name outside the index.
+func TestCompare(t *testing.T) {
+	ix := fullIndex(t)
+	m := ix.Compare(match.Query{Name: "Olaf Scholze"}, clearance.Entity{Name: "Olaf Scholz", Type: clearance.Person})
+	if m.Score < match.DefaultThreshold {
+		t.Errorf("Olaf Scholze / Olaf Scholz: %.2f", m.Score)
+	}
+	m = ix.Compare(match.Query{Name: "Angelo Cruz"}, clearance.Entity{Name: "Angela Merkel", Type: clearance.Person})
+	if m.Score >= match.DefaultThreshold {
+		t.Errorf("Angelo Cruz / Angela Merkel: %.2f", m.Score)
+	}
+}
+
+// FuzzSearch checks that no query panics or returns a score outside 0..1.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff"} {
+		f.Add(s)
+	}
+	ix := fullIndex(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, m := range ix.Search(match.Query{Name: s, Explain: true, Threshold: 0.5}) {
+			if m.Score < 0 || m.Score > 1 || m.Explanation == nil {
+				t.Fatalf("%q: bad match %+v", s, m)
+			}
+		}
+	})
+}
+
+// benchQueries is the query mix of the speed benchmarks: every generated
+// variant (typos included) and the unlisted names, in a fixed order.
+func benchQueries(b *testing.B, ix *match.Index) []string {
+	b.Helper()
+	var qs []string
+	for _, s := range eval.GeneratedSets(ix, 1) {
+		for _, c := range s.Cases {
+			qs = append(qs, c.Query.Name)
+		}
+	}
+	sets, err := eval.PublicSets(ix)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, s := range sets {
+		if s.Name == eval.SetCongress || s.Name == eval.SetNegUS || s.Name == eval.SetYenteUN {
+			for _, c := range s.Cases {
+				qs = append(qs, c.Query.Name)
+			}
+		}
+	}
+	return qs
+}
+
+// BenchmarkSearch screens the query mix against the full snapshot and
+// reports the median and 99th-percentile latency per query.
+func BenchmarkSearch(b *testing.B) {
+	ix := fullIndex(b)
+	qs := benchQueries(b, ix)
+	lat := make([]time.Duration, 0, len(qs))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		lat = lat[:0]
+		for _, q := range qs {
+			t := time.Now()
+			ix.Search(match.Query{Name: q})
+			lat = append(lat, time.Since(t))
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+	b.ReportMetric(float64(len(qs)*b.N)/b.Elapsed().Seconds(), "queries/s")
+}
+
+// BenchmarkSearchTypos is BenchmarkSearch on typo queries only, including
+// words that match no indexed word exactly.
+func BenchmarkSearchTypos(b *testing.B) {
+	ix := fullIndex(b)
+	var qs []string
+	for _, s := range eval.GeneratedSets(ix, 1) {
+		if s.Name == eval.SetTypo1 || s.Name == eval.SetTypo2 {
+			for _, c := range s.Cases {
+				qs = append(qs, c.Query.Name)
+			}
+		}
+	}
+	lat := make([]time.Duration, 0, len(qs))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		lat = lat[:0]
+		for _, q := range qs {
+			t := time.Now()
+			ix.Search(match.Query{Name: q})
+			lat = append(lat, time.Since(t))
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+}
+
+// BenchmarkSearchParallel screens the query mix from all cores.
+func BenchmarkSearchParallel(b *testing.B) {
+	ix := fullIndex(b)
+	qs := benchQueries(b, ix)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			ix.Search(match.Query{Name: qs[i%len(qs)]})
+			i++
+		}
+	})
+}
+
+// BenchmarkBuild builds the index over the full snapshot.
+func BenchmarkBuild(b *testing.B) {
+	s, err := snapshot.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		match.NewIndex(s.Entities)
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*1e3, "ms/build")
+}
