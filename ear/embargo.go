@@ -5,12 +5,15 @@ import (
 	"regexp"
 )
 
-var foodMedicineRe = regexp.MustCompile(`(?i)\b(food|foodstuffs?|medicines?|medical suppl(y|ies)|pharmaceuticals?)\b`)
+var (
+	foodMedicineRe = regexp.MustCompile(`(?i)\b(food|foodstuffs?|medicines?|medical suppl(y|ies)|pharmaceuticals?)\b`)
+	notFoodRe      = regexp.MustCompile(`(?i)\b(non[- ]?|not\s+|other than\s+|excluding\s+|except\s+)(food|medicine)`)
+)
 
 // isFoodOrMedicine reports whether an EAR99 item's description says it is
-// food or medicine, the usual Part 746 exclusion.
+// food or medicine, the usual Part 746 exclusion ("non-food" does not count).
 func isFoodOrMedicine(item ECCN, desc string) bool {
-	return item.IsEAR99() && foodMedicineRe.MatchString(desc)
+	return item.IsEAR99() && foodMedicineRe.MatchString(desc) && !notFoodRe.MatchString(desc)
 }
 
 // embargoReasons applies General Prohibition Six: embargoes and special
