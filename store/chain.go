@@ -39,23 +39,34 @@ const canonicalVersion = "clearance-audit-v1\n"
 // hex SHA-256 of this encoding. docs/store.md repeats this so an auditor can
 // check the chain with any tool.
 func Canonical(r *Record) []byte {
-	var b bytes.Buffer
-	b.WriteString(canonicalVersion)
+	// Sized up front: this runs for every append and every verified record.
+	size := len(canonicalVersion) + 14*24 + len(r.Actor) + len(r.Kind) + len(r.Reference) + len(r.Snapshot) +
+		len(r.Decision) + len(r.Origin) + len(r.Node) + len(r.Request) + len(r.Result) + len(r.PrevHash)
+	for _, p := range r.Parties {
+		size += len(p) + 24
+	}
+	for _, c := range r.Countries {
+		size += len(c) + 24
+	}
+	b := make([]byte, 0, size)
+	b = append(b, canonicalVersion...)
 	field := func(s string) {
-		b.WriteString(strconv.Itoa(len(s)))
-		b.WriteByte(':')
-		b.WriteString(s)
-		b.WriteByte('\n')
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+		b = append(b, '\n')
 	}
 	list := func(xs []string) {
-		b.WriteString(strconv.Itoa(len(xs)))
-		b.WriteString("#\n")
+		b = strconv.AppendInt(b, int64(len(xs)), 10)
+		b = append(b, "#\n"...)
 		for _, x := range xs {
 			field(x)
 		}
 	}
-	field(strconv.FormatInt(r.Seq, 10))
-	field(r.Time.UTC().Format(TimeFormat))
+	var seq [20]byte
+	field(string(strconv.AppendInt(seq[:0], r.Seq, 10)))
+	var ts [32]byte
+	field(string(r.Time.UTC().AppendFormat(ts[:0], TimeFormat)))
 	field(r.Actor)
 	field(string(r.Kind))
 	field(r.Reference)
@@ -68,7 +79,7 @@ func Canonical(r *Record) []byte {
 	field(jsonField(r.Request))
 	field(jsonField(r.Result))
 	field(r.PrevHash)
-	return b.Bytes()
+	return b
 }
 
 // jsonField is the canonical text of a JSON field: JSON null and absent

@@ -50,6 +50,8 @@ type DB struct {
 	gc    *store.GroupCommitter
 	now   func() time.Time
 	stmts map[int]*sql.Stmt // records per INSERT -> prepared statement
+
+	lockHead, moveHead *sql.Stmt // prepared chain-head statements
 }
 
 var _ store.Store = (*DB)(nil)
@@ -58,15 +60,27 @@ var _ store.Store = (*DB)(nil)
 // audit records per group-commit transaction.
 func New(ctx context.Context, d Dialect, read, write *sql.DB, maxBatch int) (*DB, error) {
 	db := &DB{d: d, read: read, write: write, now: time.Now, stmts: map[int]*sql.Stmt{}}
-	for n := insertChunk; n >= 1; n /= 2 {
-		s, err := write.PrepareContext(ctx, db.insertSQL(n))
+	// Prepared here, before any transaction: preparing later could wait
+	// for the one SQLite write connection the transaction holds.
+	prepare := func(query string) (*sql.Stmt, error) {
+		s, err := write.PrepareContext(ctx, query)
 		if err != nil {
-			for _, s := range db.stmts {
-				s.Close()
-			}
-			return nil, db.errf("prepare audit insert", err)
+			db.closeStmts()
+			return nil, db.errf("prepare audit statements", err)
 		}
-		db.stmts[n] = s
+		return s, nil
+	}
+	var err error
+	for n := insertChunk; n >= 1; n /= 2 {
+		if db.stmts[n], err = prepare(db.insertSQL(n)); err != nil {
+			return nil, err
+		}
+	}
+	if db.lockHead, err = prepare(d.LockHeadSQL); err != nil {
+		return nil, err
+	}
+	if db.moveHead, err = prepare(db.q(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?`)); err != nil {
+		return nil, err
 	}
 	db.gc = store.NewGroupCommitter(db.commitAudit, maxBatch)
 	return db, nil
@@ -83,10 +97,24 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close drains pending audit appends. The backend closes the pools.
 func (db *DB) Close() error {
 	db.gc.Close()
-	for _, s := range db.stmts {
-		s.Close()
-	}
+	db.closeStmts()
 	return nil
+}
+
+func (db *DB) closeStmts() {
+	for _, s := range append([]*sql.Stmt{db.lockHead, db.moveHead}, mapValues(db.stmts)...) {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+func mapValues(m map[int]*sql.Stmt) []*sql.Stmt {
+	out := make([]*sql.Stmt, 0, len(m))
+	for _, s := range m {
+		out = append(out, s)
+	}
+	return out
 }
 
 func (db *DB) q(query string) string { return db.d.Rebind(query) }
@@ -122,7 +150,7 @@ func (db *DB) commitAudit(ctx context.Context, recs []*store.Record) (err error)
 	}()
 	var headSeq int64
 	var headHash string
-	if err := tx.QueryRowContext(ctx, db.d.LockHeadSQL).Scan(&headSeq, &headHash); err != nil {
+	if err := tx.StmtContext(ctx, db.lockHead).QueryRowContext(ctx).Scan(&headSeq, &headHash); err != nil {
 		return db.errf("audit append: read chain head", err)
 	}
 	newSeq, newHash := store.Chain(headSeq, headHash, recs)
@@ -148,7 +176,7 @@ func (db *DB) commitAudit(ctx context.Context, recs []*store.Record) (err error)
 			return db.errf(fmt.Sprintf("audit append: insert records %d to %d", chunk[0].Seq, chunk[n-1].Seq), err)
 		}
 	}
-	res, err := tx.ExecContext(ctx, db.q(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?`), newSeq, newHash, headSeq)
+	res, err := tx.StmtContext(ctx, db.moveHead).ExecContext(ctx, newSeq, newHash, headSeq)
 	if err != nil {
 		return db.errf("audit append: move chain head", err)
 	}
@@ -182,8 +210,7 @@ func (db *DB) insertSQL(n int) string {
 }
 
 // insertStmt returns the prepared INSERT for n records (a power of two up
-// to insertChunk, prepared by New: preparing later could wait for the one
-// SQLite write connection that the calling transaction holds).
+// to insertChunk, prepared by New).
 func (db *DB) insertStmt(n int) *sql.Stmt { return db.stmts[n] }
 
 func jsonArg(raw json.RawMessage) any {
