@@ -246,6 +246,8 @@ func TestAnalystScreenIsAuditedAsScreening(t *testing.T) {
 		t.Fatalf("screen: %d", code)
 	}
 	mustContain(t, "results", page, "BANCO NACIONAL DE CUBA", "(reference PO-4711)")
+	// An analyst can go from a hit straight to a check with the party filled in.
+	mustContain(t, "results", page, `href="/check?party=BANCO%20NACIONAL%20DE%20CUBA&amp;destination=CH"`)
 	recs, _ := s.store.ListAudit(context.Background(), store.Filter{Reference: "PO-4711"})
 	if len(recs) != 1 || recs[0].Kind != store.KindScreen || recs[0].Actor != "user:anna" {
 		t.Errorf("audit: %+v", recs)

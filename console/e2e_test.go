@@ -87,7 +87,7 @@ func browserContext(t *testing.T, width, height int) (context.Context, context.C
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 	return ctx, func() { cancelTimeout(); cancelCtx(); cancelAlloc() }
 }
 

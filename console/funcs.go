@@ -30,6 +30,8 @@ var templateFuncs = template.FuncMap{
 	"upper":      strings.ToUpper,
 	"listCode":   func(s string) clearance.ListCode { return clearance.ListCode(s) },
 	"cfrURL":     cfrURL,
+	"isURL":      func(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") },
+	"shortURL":   shortURL,
 	"outcomeWord": func(outcome any) string {
 		o := fmt.Sprint(outcome)
 		switch o {
@@ -208,6 +210,23 @@ func cfrURL(cite string) string {
 		return "https://www.ecfr.gov/current/title-15/section-" + m[1] + "." + m[2]
 	}
 	return "https://www.ecfr.gov/current/title-15/part-" + m[1]
+}
+
+// shortURL shows a long source URL as host and file name
+// ("data.trade.gov/…/consolidated.json"); the full URL is the link.
+func shortURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return s
+	}
+	p := strings.Trim(u.Path, "/")
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return u.Host + "/…/" + p[i+1:]
+	}
+	if p == "" {
+		return u.Host
+	}
+	return u.Host + "/" + p
 }
 
 // thousands writes n with thousands separators (25,921).
