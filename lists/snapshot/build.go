@@ -98,6 +98,11 @@ type builder struct {
 	sources  []Source
 	entities []clearance.Entity
 	side     map[string][]byte // OFAC side files awaiting their main file
+
+	// CSL DPL rows the official DPL file does not name (index -> the remark
+	// saying so), and that file's as-of date: the legacy DPL step dates them.
+	dplAbsent map[int]string
+	dplAsOf   string
 }
 
 // step reads one source file into the builder, filling src.Count.
@@ -125,6 +130,7 @@ var steps = map[string]step{
 	"ddtc-statutory":      (*builder).mergeDTC,
 	"ddtc-administrative": (*builder).mergeDTC,
 	"csl-2022":            (*builder).fillFromCSL2022,
+	"bis-dpl-2023":        (*builder).dateFromLegacyDPL,
 }
 
 // readManifest loads the sources manifest.

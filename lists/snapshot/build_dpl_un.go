@@ -122,11 +122,13 @@ func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 		mergeDPLRows(&b.entities[ci], absorbed[ci])
 	}
 	remarked := 0
+	b.dplAbsent, b.dplAsOf = map[int]string{}, src.AsOf
 	for i := range b.entities {
 		e := &b.entities[i]
 		if e.List == clearance.DPL && !officialNames[lists.NormalizeName(e.Name)] {
 			e.Remarks = joinRemarks(e.Remarks, fmt.Sprintf(notInDPLFile, src.File))
 			remarked++
+			b.dplAbsent[i] = fmt.Sprintf(notInDPLFile, src.File)
 		}
 	}
 	b.entities = append(b.entities, added...)

@@ -232,8 +232,27 @@ func TestDefaultDPLMerge(t *testing.T) {
 	if !e.ListedAsOf("2026-12-14") || e.ListedAsOf("2026-12-15") {
 		t.Error("the order must end after 2026-12-14")
 	}
-	// A CSL DPL row whose party the official file does not name keeps its
-	// CSL data and says so.
+	// An order the 2026 file no longer names, which the 2023 dpl.txt shows
+	// expiring in 2024: dated and ended.
+	globe := findEntity(s, clearance.DPL, "GLOBE COMPUTERS")
+	if globe == nil || globe.ListedOn != "1989-03-02" || globe.EndDate != "2024-03-02" ||
+		globe.Remarks != "Not in the BIS Denied Persons List file dpl_04142026.csv; the 2023 DPL file (dpl.txt) gives the order as expiring on 2024-03-02." {
+		t.Errorf("GLOBE COMPUTERS = %+v", globe)
+	}
+	if globe != nil && (!globe.ListedAsOf("2024-03-02") || globe.ListedAsOf("2024-03-03")) {
+		t.Error("GLOBE COMPUTERS must be listed until 2024-03-02 only")
+	}
+	var ended int
+	for _, e := range s.Entities {
+		if e.List == clearance.DPL && strings.Contains(e.Remarks, "gives the order as expiring") {
+			ended++
+		}
+	}
+	if ended != 168 {
+		t.Errorf("%d DPL orders ended from the 2023 file, want 168", ended)
+	}
+	// A CSL DPL row whose party neither DPL file names keeps its CSL data
+	// and says so.
 	old := findEntity(s, clearance.DPL, "KATSUTA KEISUKE")
 	if old == nil || !strings.HasPrefix(old.Remarks, "Not in the BIS Denied Persons List file dpl_04142026.csv") || old.EndDate != "" {
 		t.Errorf("KATSUTA KEISUKE = %+v", old)
@@ -437,14 +456,14 @@ func TestDefaultCoverage(t *testing.T) {
 		}
 	}
 	wantDated := map[clearance.ListCode]int{
-		clearance.EL: 3370, clearance.DTC: 781, clearance.MEU: 70, clearance.DPL: 490,
+		clearance.EL: 3370, clearance.DTC: 781, clearance.MEU: 70, clearance.DPL: 663,
 		clearance.UN: 993, clearance.ISN: 123, clearance.MIEU: 13,
 	}
 	if !reflect.DeepEqual(dated, wantDated) {
 		t.Errorf("entities with a listing date per list\n got %v\nwant %v", dated, wantDated)
 	}
 	wantLocated := map[clearance.ListCode]int{
-		clearance.SDN: 8863, clearance.EL: 3161, clearance.DPL: 490, clearance.UN: 338, clearance.SSI: 282,
+		clearance.SDN: 8863, clearance.EL: 3161, clearance.DPL: 663, clearance.UN: 338, clearance.SSI: 282,
 		clearance.UVL: 133, clearance.MEU: 70, clearance.CMIC: 68, clearance.PLC: 25, clearance.MBS: 9, clearance.CAP: 1,
 	}
 	if !reflect.DeepEqual(located, wantLocated) {
