@@ -320,3 +320,46 @@ func checkDecision(t *testing.T, d Decision, w caseWant) {
 		t.Errorf("no reason excludes license exceptions")
 	}
 }
+
+// TestSharedCasesAllTranslated ties cases.jsonl to the shared worked-case
+// file: every case there has a translation here with the same expected
+// license answer, so "all worked cases pass" can be checked, not assumed.
+func TestSharedCasesAllTranslated(t *testing.T) {
+	b, err := os.ReadFile("testdata/license_determination_cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shared struct {
+		Cases []struct {
+			ID       string `json:"id"`
+			Expected struct {
+				LicenseRequired *bool  `json:"license_required"`
+				Outcome         string `json:"outcome"`
+				ScreeningHit    *bool  `json:"screening_hit"`
+			} `json:"expected"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(b, &shared); err != nil {
+		t.Fatal(err)
+	}
+	ours := map[string]caseWant{}
+	for _, c := range readCases(t) {
+		ours[c.Case] = c.Want
+	}
+	if len(shared.Cases) != 29 {
+		t.Errorf("shared file has %d cases, want 29", len(shared.Cases))
+	}
+	for _, c := range shared.Cases {
+		w, ok := ours[c.ID]
+		switch {
+		case !ok:
+			t.Errorf("shared case %s has no translation in cases.jsonl", c.ID)
+		case c.Expected.LicenseRequired != nil && *c.Expected.LicenseRequired != w.LicenseRequired:
+			t.Errorf("%s: shared file expects license_required %v, translation %v", c.ID, *c.Expected.LicenseRequired, w.LicenseRequired)
+		case strings.HasPrefix(c.Expected.Outcome, "prohibited") && w.Decision != Prohibited:
+			t.Errorf("%s: shared file expects prohibited, translation %s", c.ID, w.Decision)
+		case c.Expected.ScreeningHit != nil && len(w.Rules) == 0:
+			t.Errorf("%s: screening case without an expected list rule", c.ID)
+		}
+	}
+}
