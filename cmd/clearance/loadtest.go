@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -51,6 +52,7 @@ type loadOptions struct {
 	self     bool
 	dataDir  string
 	jsonOut  bool
+	cpuProf  string
 }
 
 func runLoadtest(ctx context.Context, env *Env, args []string) error {
@@ -64,6 +66,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	fs.BoolVar(&o.self, "self", false, "start an in-process server on 127.0.0.1 with a fresh SQLite store (in --data-dir or a temporary directory) and load it")
 	fs.StringVar(&o.dataDir, "data-dir", "", "with --self: where to put the SQLite store (default: a temporary directory, removed afterwards)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
+	fs.StringVar(&o.cpuProf, "cpuprofile", "", "with --self: write a CPU profile of the measured run (server and generator) to this file")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -92,6 +95,17 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	}
 	if o.key == "" {
 		return fmt.Errorf("%w: --key (or CLEARANCE_API_KEY) is required: an analyst key (clearance keys create --role analyst)", errUsage)
+	}
+	if o.cpuProf != "" {
+		f, err := os.Create(o.cpuProf)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rep, err := generateLoad(ctx, target+"/v1/screen", o.key, names, o.workers, o.warmup, o.duration)
 	if err != nil {
@@ -140,22 +154,27 @@ func loopbackURL(raw string) (string, error) {
 
 // LoadReport is the result of a load run.
 type LoadReport struct {
-	Workers     int            `json:"workers"`
-	Duration    time.Duration  `json:"duration_ns"`
-	Requests    int            `json:"requests"`
-	Errors      int            `json:"errors"`
-	ByStatus    map[string]int `json:"by_status"`
-	PerSecond   float64        `json:"requests_per_second"`
-	P50         time.Duration  `json:"p50_ns"`
-	P90         time.Duration  `json:"p90_ns"`
-	P99         time.Duration  `json:"p99_ns"`
-	Max         time.Duration  `json:"max_ns"`
-	Hits        int            `json:"hits"` // responses with decision "hit"
-	FirstError  string         `json:"first_error,omitempty"`
-	Self        bool           `json:"self"`
-	GOMAXPROCS  int            `json:"gomaxprocs"`
-	MeasuredAt  time.Time      `json:"measured_at"`
-	Description string         `json:"description"`
+	Workers    int            `json:"workers"`
+	Duration   time.Duration  `json:"duration_ns"`
+	Requests   int            `json:"requests"`
+	Errors     int            `json:"errors"`
+	ByStatus   map[string]int `json:"by_status"`
+	PerSecond  float64        `json:"requests_per_second"`
+	P50        time.Duration  `json:"p50_ns"`
+	P90        time.Duration  `json:"p90_ns"`
+	P99        time.Duration  `json:"p99_ns"`
+	Max        time.Duration  `json:"max_ns"`
+	Hits       int            `json:"hits"` // responses with decision "hit"
+	FirstError string         `json:"first_error,omitempty"`
+	Self       bool           `json:"self"`
+	// ProcessCPU is the CPU time this process used while measuring; with
+	// --self it covers server and generator, so CPUPerRequest is an upper
+	// bound on the server's CPU cost of one audited screening.
+	ProcessCPU    time.Duration `json:"process_cpu_ns"`
+	CPUPerRequest time.Duration `json:"cpu_per_request_ns"`
+	GOMAXPROCS    int           `json:"gomaxprocs"`
+	MeasuredAt    time.Time     `json:"measured_at"`
+	Description   string        `json:"description"`
 }
 
 func (r *LoadReport) String() string {
@@ -171,6 +190,10 @@ func (r *LoadReport) String() string {
 		fmt.Fprintf(&b, "status %s: %d\n", c, r.ByStatus[c])
 	}
 	fmt.Fprintf(&b, "hits %d of %d", r.Hits, r.Requests)
+	if r.Self && r.CPUPerRequest > 0 {
+		fmt.Fprintf(&b, "\nCPU (server + generator, this process) %s per request: at most %.0f req/s per fully available core",
+			r.CPUPerRequest.Round(time.Microsecond), float64(time.Second)/float64(r.CPUPerRequest))
+	}
 	if r.FirstError != "" {
 		fmt.Fprintf(&b, "\nfirst error: %s", r.FirstError)
 	}
@@ -255,12 +278,12 @@ func generateLoad(ctx context.Context, target, key string, names []string, worke
 	case <-ctx.Done():
 	}
 	measuring.Store(true)
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	select {
 	case <-time.After(duration):
 	case <-ctx.Done():
 	}
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), processCPU()-cpu0
 	cancel()
 	wg.Wait()
 
@@ -286,6 +309,10 @@ func generateLoad(ctx context.Context, target, key string, names []string, worke
 	pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
 	rep.P50, rep.P90, rep.P99, rep.Max = pct(0.50), pct(0.90), pct(0.99), all[len(all)-1]
 	rep.PerSecond = float64(len(all)) / elapsed.Seconds()
+	if cpu > 0 {
+		rep.ProcessCPU = cpu
+		rep.CPUPerRequest = cpu / time.Duration(len(all))
+	}
 	return rep, nil
 }
 
