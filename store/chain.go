@@ -249,9 +249,12 @@ func (v *ChainVerifier) Add(r *Record) bool {
 // Finish compares the last record checked with the chain head the
 // database keeps beside the records (updated in the same transaction as
 // every append), which is how deleting the newest records is detected.
+// headSeq < 0 means the head row itself is missing.
 func (v *ChainVerifier) Finish(headSeq int64, headHash string) VerifyReport {
 	if !v.broken {
 		switch {
+		case headSeq < 0:
+			v.fail(1, "the chain head row is missing (audit_head deleted), so deleted newest records cannot be ruled out")
 		case headSeq > v.rep.HeadSeq:
 			v.fail(v.rep.HeadSeq+1, "records %d to %d are missing (deleted): the chain head says the last record is %d", v.rep.HeadSeq+1, headSeq, headSeq)
 		case headSeq < v.rep.HeadSeq:

@@ -69,6 +69,7 @@ func backend(url string) storetest.Backend {
 		DropAuditTriggers: []string{
 			`DROP TRIGGER audit_records_no_update ON audit_records`,
 			`DROP TRIGGER audit_records_no_delete ON audit_records`,
+			`DROP TRIGGER audit_head_no_delete ON audit_head`,
 		},
 	}
 }

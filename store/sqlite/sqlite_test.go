@@ -31,6 +31,7 @@ func backend() storetest.Backend {
 		DropAuditTriggers: []string{
 			`DROP TRIGGER audit_records_no_update`,
 			`DROP TRIGGER audit_records_no_delete`,
+			`DROP TRIGGER audit_head_no_delete`,
 		},
 	}
 }

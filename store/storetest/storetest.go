@@ -55,6 +55,8 @@ func Run(t *testing.T, b Backend) {
 		{"AuditTamperDelete", testTamperDelete},
 		{"AuditTamperSwap", testTamperSwap},
 		{"AuditTamperTail", testTamperTail},
+		{"AuditTamperHead", testTamperHead},
+		{"AuditTamperParties", testTamperParties},
 		{"AuditConcurrentStores", testAuditConcurrent},
 		{"AuditReopen", testAuditReopen},
 		{"AuditExport", testAuditExport},
@@ -363,6 +365,22 @@ func testTamperTail(t *testing.T, b Backend) {
 	s := tampered(t, b)
 	rawExec(t, s, `DELETE FROM audit_records WHERE seq >= 7`)
 	wantBroken(t, s, 7, "chain head")
+}
+
+func testTamperHead(t *testing.T, b Backend) {
+	s := tampered(t, b)
+	rawExec(t, s, `DELETE FROM audit_head`)
+	wantBroken(t, s, 1, "chain head row is missing")
+}
+
+func testTamperParties(t *testing.T, b Backend) {
+	s := tampered(t, b)
+	// Not even valid JSON any more: still read, and reported as altered.
+	rawExec(t, s, `UPDATE audit_records SET parties = 'Someone Else' WHERE seq = 2`)
+	wantBroken(t, s, 2, "altered")
+	if err := s.Ping(context.Background()); err != nil {
+		t.Errorf("ping: %v", err)
+	}
 }
 
 func testAuditConcurrent(t *testing.T, b Backend) {
