@@ -85,12 +85,17 @@ func (c *evalCtx) add(r Reason, item, party string) {
 }
 
 // itemValue is the value LVS is judged on: the line's value, else the
-// order's when there is a single line.
+// order's when there is a single line. LVS limits apply per ECCN on the
+// order (15 CFR 740.3(d)(3)), so with several lines and no line values the
+// value is unknown.
 func (c *evalCtx) itemValue(line int) *float64 {
 	if line >= 0 && line < len(c.req.Items) && c.req.Items[line].ValueUSD != nil {
 		return c.req.Items[line].ValueUSD
 	}
-	return c.req.ValueUSD
+	if len(c.req.Items) == 1 {
+		return c.req.ValueUSD
+	}
+	return nil
 }
 
 func (c *evalCtx) hasCCLItem() bool {

@@ -237,3 +237,32 @@ func TestDetermineConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// TestLVSPerECCN follows the § 740.3(d)(3) example: an $8,000 order split
+// $3,500 / $4,500 across two ECCNs with $5,000 LVS limits each may use LVS.
+func TestLVSPerECCN(t *testing.T) {
+	d := determine(t, fixtureEngine(t), `{"items":[{"eccn":"1A001.a","value_usd":3500},{"eccn":"2A000.a","value_usd":4500}],"destination":"TD","value_usd":8000}`)
+	n := 0
+	for _, r := range reasonsOf(d, "chart") {
+		if r.Outcome != LicenseRequired {
+			continue
+		}
+		for _, c := range r.LicenseExceptions.Candidates {
+			if c.Symbol == "LVS" {
+				n++
+			}
+		}
+	}
+	if n != 2 {
+		t.Fatalf("LVS candidates on %d lines, want 2: %+v", n, d.Reasons)
+	}
+	// Without line values the per-ECCN value is unknown: LVS is conditional.
+	d = determine(t, fixtureEngine(t), `{"items":[{"eccn":"1A001.a"},{"eccn":"2A000.a"}],"destination":"TD","value_usd":8000}`)
+	for _, r := range reasonsOf(d, "chart") {
+		for _, c := range r.LicenseExceptions.Candidates {
+			if c.Symbol == "LVS" && !strings.HasPrefix(c.Why, "only if") {
+				t.Errorf("LVS judged on the order total: %s", c.Why)
+			}
+		}
+	}
+}
