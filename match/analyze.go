@@ -17,6 +17,7 @@ const (
 // order) and the words that were set aside.
 type analyzedName struct {
 	words   []string                 // content words, canonical
+	surface []string                 // the same words as written (before canonical forms)
 	ignored []clearance.IgnoredToken // legal forms and stop words
 	legal   []string                 // legal-form classes present (llc, coltd, jsc, …)
 }
@@ -24,13 +25,15 @@ type analyzedName struct {
 // analyze classifies the normalised words of a name: legal forms (several
 // words may form one, "limited liability company" or "youxian gongsi"),
 // stop words, and content words, which it maps to canonical forms
-// ("intl" → international, "technologies" → technology). For a person's
-// name nothing is a legal form. If nothing but legal forms and stop words
+// ("intl" → international, "technologies" → technology). In a person's
+// name only legal forms of three letters or more count ("Nicolás Maduro
+// LLC"): two-letter ones are name parts there. If nothing but legal forms and stop words
 // remain, they are kept as content: "AO" alone is a name, not a form.
 func analyze(words []string, person bool) analyzedName {
 	var a analyzedName
 	// Canonical forms first, so that "joint stock co" is the legal form
 	// "joint stock company" and "intl" counts as "international".
+	words = joinInitials(words)
 	canon := make([]string, len(words))
 	for i, w := range words {
 		if c, ok := tab.canonical[w]; ok {
@@ -39,8 +42,8 @@ func analyze(words []string, person bool) analyzedName {
 		canon[i] = w
 	}
 	for i := 0; i < len(canon); {
-		if !person {
-			if n, class := legalFormAt(canon, i); n > 0 && (n > 1 || len(canon[i]) > 2 || len(canon)-n >= 2) {
+		{
+			if n, class := legalFormAt(canon, i); n > 0 && (n > 1 || len(canon[i]) > 2 || len(canon)-n >= 2) && (!person || len(canon[i]) > 2) {
 				form := strings.Join(canon[i:i+n], " ")
 				a.ignored = append(a.ignored, clearance.IgnoredToken{Token: form, Reason: reasonLegalForm + " (" + class + ")"})
 				a.legal = append(a.legal, class)
@@ -60,18 +63,49 @@ func analyze(words []string, person bool) analyzedName {
 			continue
 		}
 		a.words = append(a.words, w)
+		a.surface = append(a.surface, words[i])
 		i++
 	}
 	if len(a.words) == 0 && len(canon) > 0 {
 		// Only forms and stop words: they are the name.
 		a.ignored, a.legal = nil, nil
 		a.words = canon
+		a.surface = words
 	}
 	return a
 }
 
 // (A two-letter form such as "sa" or "ag" is a legal form only when at least
 // two other words remain: "Thomas Sá" is a person.)
+
+// joinInitials writes a run of three or more single letters as one word:
+// "A.B.C. Company" and "ABC Company" both have the word "abc". (Two letters
+// stay apart: "V. V. Putin" gives initials, not a word.)
+func joinInitials(words []string) []string {
+	var out []string
+	for i := 0; i < len(words); {
+		j := i
+		for j < len(words) && len(words[j]) == 1 {
+			j++
+		}
+		if j-i >= 3 {
+			if out == nil {
+				out = append([]string{}, words[:i]...)
+			}
+			out = append(out, strings.Join(words[i:j], ""))
+			i = j
+			continue
+		}
+		if out != nil {
+			out = append(out, words[i:max(j, i+1)]...)
+		}
+		i = max(j, i+1)
+	}
+	if out == nil {
+		return words
+	}
+	return out
+}
 
 // legalFormAt returns the length in words and the class of the longest legal
 // form starting at words[i], or 0.

@@ -55,7 +55,10 @@ type indexedName struct {
 	person bool
 	listed string  // the name as listed (Match.MatchedName)
 	words  []int32 // content words in order
-	legal  []string
+	// surface holds the words as written where a canonical form replaced
+	// one ("holdings" for holding), for joins; nil when none was replaced.
+	surface []string
+	legal   []string
 }
 
 var hashSeed = maphash.MakeSeed()
@@ -162,10 +165,14 @@ func newEngine(es []clearance.Entity) *engine {
 						df[id]++
 					}
 				}
+				if !slices.Equal(a.words, a.surface) {
+					n.surface = a.surface
+				}
 				for k := 0; k+1 < len(a.words); k++ {
-					j := a.words[k] + a.words[k+1]
-					if p := e.joined[j]; len(p) == 0 || p[len(p)-1] != nameID {
-						e.joined[j] = append(p, nameID)
+					for _, j := range []string{a.words[k] + a.words[k+1], a.surface[k] + a.surface[k+1]} {
+						if p := e.joined[j]; len(p) == 0 || p[len(p)-1] != nameID {
+							e.joined[j] = append(p, nameID)
+						}
 					}
 				}
 				e.names = append(e.names, n)
@@ -268,8 +275,9 @@ type expansion struct {
 // queryWord is one content word of the query with what it may match.
 type queryWord struct {
 	form
-	known    bool // in the vocabulary
-	abjad    bool // transliterated from Arabic or Hebrew script: vowels unwritten
+	surface  string // as written, before its canonical form
+	known    bool   // in the vocabulary
+	abjad    bool   // transliterated from Arabic or Hebrew script: vowels unwritten
 	weight   float64
 	location bool
 	exps     []expansion
@@ -366,6 +374,9 @@ var (
 	// personExtraListedWeight is extraListedWeight for a person's listed
 	// name, whose middle names and second surnames customers rarely give.
 	personExtraListedWeight = 0.15
+	// contradictionWeight is the weight of a listed word the query
+	// replaced by a word of its own (see scorer.score).
+	contradictionWeight = 0.5
 	// locationFactor further discounts an unpartnered place name.
 	locationFactor = 0.35
 	// rarityExponent sharpens IDF into a weight (w = idf^rarityExponent):
@@ -409,16 +420,27 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 			queue(e.postings[x.word], i, ew*x.sim)
 		}
 		queue(e.joined[qw.text], i, ew)
-		if i+1 < len(qws) {
-			j := qw.text + qws[i+1].text
-			if id, ok := e.vocab[j]; ok {
-				queue(e.postings[id], i, ew+effectiveWeight(&qws[i+1]))
-			}
-			queue(e.joined[j], i, ew+effectiveWeight(&qws[i+1]))
+		if qw.surface != qw.text {
+			queue(e.joined[qw.surface], i, ew)
 		}
-		if i > 0 {
-			if id, ok := e.vocab[qws[i-1].text+qws[i].text]; ok {
-				queue(e.postings[id], i, ew+effectiveWeight(&qws[i-1]))
+		// The query's adjacent words written together, as written and in
+		// canonical form ("elect ronics" → electronic).
+		for _, k := range []int{i - 1, i} {
+			if k < 0 || k+1 >= len(qws) {
+				continue
+			}
+			w2 := ew + effectiveWeight(&qws[k+1-(i-k)])
+			j := qws[k].surface + qws[k+1].surface
+			if id, ok := e.vocab[j]; ok {
+				queue(e.postings[id], i, w2)
+			}
+			if c, ok := tab.canonical[j]; ok {
+				if id, ok := e.vocab[c]; ok {
+					queue(e.postings[id], i, w2)
+				}
+			}
+			if k == i {
+				queue(e.joined[j], i, w2)
 			}
 		}
 	}
@@ -522,7 +544,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	abjad := hasAbjad(q.Name)
 	for i, w := range qa.words {
 		qw := &qws[i]
-		qw.form, qw.abjad = newForm(w), abjad
+		qw.form, qw.abjad, qw.surface = newForm(w), abjad, qa.surface[i]
 		qw.location = tab.locations[w]
 		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {

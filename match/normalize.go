@@ -40,7 +40,11 @@ func normalizeWords(s string) []string {
 			case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
 				b.WriteRune(r)
 			case r == '\'' || r == '`':
-				// dropped: "Xi'an", "O'Brien", "Int'l"
+				// dropped: "Xi'an", "O'Brien", "Int'l"; a possessive "'s"
+				// goes with it ("Deutsche Bank's").
+				if i+1 < len(rs) && (rs[i+1] == 's' || rs[i+1] == 'S') && (i+2 == len(rs) || !unicode.IsLetter(rs[i+2])) {
+					i++
+				}
 			case r == '&':
 				b.WriteString(" and ")
 			default:

@@ -57,6 +57,10 @@ type scorer struct {
 	chosen    []pair
 	usedQ     []bool
 	usedN     []bool
+	// listedExtra is each listed word's weight in the denominator when it
+	// has no partner (0 when it has one).
+	listedExtra []float64
+	order       []int
 }
 
 // wordMatch is a query word an indexed word may stand for.
@@ -117,7 +121,11 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// Listed words written apart that the query writes together:
 			// "hik vision" for "hikvision".
 			if j+1 < len(n.words) {
-				if sim := joinedSimilarity(qw.text, wi.text, s.word(e, n.words[j+1]).text, qw.abjad); sim > 0 {
+				sim := joinedSimilarity(qw.text, wi.text, s.word(e, n.words[j+1]).text, qw.abjad)
+				if n.surface != nil {
+					sim = max(sim, joinedSimilarity(qw.surface, n.surface[j], n.surface[j+1], qw.abjad))
+				}
+				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + s.word(e, n.words[j+1]).idf, kindJoined})
 				}
 			}
@@ -130,7 +138,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 			// Query words written apart that the list writes together.
 			if i+1 < len(qws) {
-				if sim := joinedSimilarity(wi.text, qw.text, qws[i+1].text, qw.abjad); sim > 0 {
+				if sim := joinedSimilarity(wi.text, qw.surface, qws[i+1].surface, qw.abjad); sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, sim, wi.idf, kindJoined})
 				}
 			}
@@ -170,15 +178,47 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 		num += p.sim * p.w
 		den += p.w
 	}
+	contradicted := 0 // unpartnered query words that are not place names
 	for i := range qws {
 		if !s.usedQ[i] {
 			den += unpairedQueryWeight(&qws[i])
+			if !qws[i].location {
+				contradicted++
+			}
 		}
 	}
+	// A listed word the query lacks is usually an omission (a middle name,
+	// a city) and weighs little; but where the query has a word of its own
+	// in its place, the two contradict each other ("Tariq Anwar Mohamed" is
+	// not "Tariq Anwar Ahmed"), and the heaviest such listed words weigh
+	// contradictionWeight instead.
+	s.listedExtra = resetFloats(s.listedExtra, len(n.words))
+	s.order = s.order[:0]
 	for j, id := range n.words {
 		if !s.usedN[j] {
-			den += unpairedListedWeight(s.word(e, id), n.person)
+			s.listedExtra[j] = unpairedListedWeight(s.word(e, id), n.person)
+			if !s.word(e, id).location {
+				s.order = append(s.order, j)
+			}
 		}
+	}
+	if contradicted > 0 && len(s.order) > 0 {
+		slices.SortFunc(s.order, func(a, b int) int {
+			wa, wb := s.word(e, n.words[a]).idf, s.word(e, n.words[b]).idf
+			switch {
+			case wa > wb:
+				return -1
+			case wa < wb:
+				return 1
+			}
+			return a - b
+		})
+		for _, j := range s.order[:min(contradicted, len(s.order))] {
+			s.listedExtra[j] = s.word(e, n.words[j]).idf * contradictionWeight
+		}
+	}
+	for j := range n.words {
+		den += s.listedExtra[j]
 	}
 	r := scoreResult{den: den}
 	if den > 0 {
@@ -203,6 +243,15 @@ func (s *scorer) word(e *engine, id int32) *wordInfo {
 		return &e.words[id]
 	}
 	return &s.extra[-id-1]
+}
+
+func resetFloats(b []float64, n int) []float64 {
+	if cap(b) < n {
+		return make([]float64, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
 }
 
 func resetBools(b []bool, n int) []bool {
@@ -320,11 +369,11 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 			Similarity: p.sim, Weight: p.w, Contribution: p.sim * p.w / r.den})
 	}
 	missing := 0
-	for j, id := range n.words {
+	for j := range n.words {
 		if !pairedN[j] {
 			missing++
 			x.Alignments = append(x.Alignments, clearance.TokenAlignment{Listed: listedWords[j], Kind: kindNone,
-				Weight: unpairedListedWeight(s.word(e, id), n.person)})
+				Weight: s.listedExtra[j]})
 		}
 	}
 	for _, ig := range analyze(normalizeWords(n.listed), n.person).ignored {
@@ -349,6 +398,12 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 	n := len(a) + len(b)
 	if n == len(w) && strings.HasPrefix(w, a) && strings.HasSuffix(w, b) {
 		return 1
+	}
+	if n > len(w) && n <= len(w)+4 && strings.HasPrefix(w, a) {
+		// Written apart and inflected: "elect ronics" for electronic.
+		if c, ok := tab.canonical[a+b]; ok && c == w {
+			return 1
+		}
 	}
 	if n-len(w) > 2 || len(w)-n > 2 || n < 6 || a[0] != w[0] {
 		return 0

@@ -155,13 +155,16 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 	// listed four-letter word with a letter added (a letter dropped is a
 	// common typo: "Kapp" for "Knapp").
 	firstSwap := a[0] == b[1] && a[1] == b[0] // "Afiz" for "Faiz", a transposition typo
-	if a[0] != b[0] && !firstSwap && shorter <= 5 || la > lb && shorter <= 4 {
+	// A mistyped first letter of a word of five letters or more ("Cates"
+	// for Gates) is a typo; of a shorter word, a different word.
+	firstTypo := firstSwap || la == lb && shorter >= 5 && a[1:] == b[1:]
+	if a[0] != b[0] && !firstTypo && shorter <= 5 || la > lb && shorter <= 4 {
 		edits = 0
 		if softInsertion(a, b) {
 			return shortVowelSimilarity, kindPhonetic
 		}
 	}
-	if a[0] != b[0] && !firstSwap {
+	if a[0] != b[0] && !firstTypo {
 		edits = min(edits, 1) // a changed first letter is the one typo allowed: not Borges/Torres
 	}
 	limit := edits
