@@ -82,6 +82,7 @@ type ListEntry struct {
 	Name               string   `json:"name"`
 	MatchedName        string   `json:"matched_name"`
 	Score              float64  `json:"score"`
+	MatchWhy           string   `json:"match_why,omitempty"` // the matcher's one-line explanation
 	Countries          []string `json:"countries,omitempty"`
 	LicenseRequirement string   `json:"license_requirement,omitempty"`
 	LicensePolicy      string   `json:"license_policy,omitempty"`

@@ -20,7 +20,7 @@ var consequenceLists = map[clearance.ListCode]bool{
 }
 
 func (e *Engine) screen(name string) []clearance.Match {
-	q := match.Query{Name: name, Threshold: e.threshold, Limit: 25}
+	q := match.Query{Name: name, Threshold: e.threshold, Limit: 25, Explain: true}
 	hits := e.ix.Search(q)
 	if e.mieu != nil {
 		hits = append(hits, e.mieu.Search(q)...)
@@ -61,6 +61,9 @@ func (e *Engine) listedAsOf(ent *clearance.Entity, date string) bool {
 
 func listEntry(m clearance.Match) *ListEntry {
 	le := &ListEntry{List: string(m.List), EntityID: m.EntityID, Name: m.Name, MatchedName: m.MatchedName, Score: round3(m.Score)}
+	if m.Explanation != nil {
+		le.MatchWhy = m.Explanation.Summary
+	}
 	if ent := m.Entity; ent != nil {
 		le.Countries = ent.Countries
 		le.LicenseRequirement = ent.LicenseRequirement

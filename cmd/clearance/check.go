@@ -301,6 +301,9 @@ func printDecision(w io.Writer, req ear.Request, d ear.Decision) {
 				fmt.Fprintf(w, ", listed %s", e.ListedOn)
 			}
 			fmt.Fprintln(w)
+			if e.MatchWhy != "" && e.Score < 1 {
+				fmt.Fprintf(w, "      match: %s\n", e.MatchWhy)
+			}
 			if e.LicenseRequirement != "" {
 				fmt.Fprintf(w, "      license requirement: %s\n", e.LicenseRequirement)
 			}
