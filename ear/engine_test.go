@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -264,5 +265,45 @@ func TestLVSPerECCN(t *testing.T) {
 				t.Errorf("LVS judged on the order total: %s", c.Why)
 			}
 		}
+	}
+}
+
+func TestRunBatchKeepsOrder(t *testing.T) {
+	var in strings.Builder
+	for i := 0; i < 300; i++ {
+		switch i % 3 {
+		case 0:
+			fmt.Fprintf(&in, `{"id":"%d","items":[{"eccn":"EAR99"}],"destination":"CN","parties":[{"name":"Hikvision"}],"date":"2025-01-01"}`+"\n", i)
+		case 1:
+			fmt.Fprintf(&in, `{"id":"%d","items":[{"eccn":"3A001.b.1"}],"destination":"DE"}`+"\n", i)
+		default:
+			fmt.Fprintf(&in, `{"id":"%d","items":[{"eccn":"EAR99"}],"destination":"QQ"}`+"\n", i)
+		}
+	}
+	var out bytes.Buffer
+	sum, err := fixtureEngine(t).RunBatch(context.Background(), strings.NewReader(in.String()), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Lines != 300 || sum.Errors != 100 || sum.ByDecision[LicenseRequired] != 100 || sum.ByDecision[NLR] != 100 {
+		t.Errorf("summary %+v", sum)
+	}
+	for i, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var v struct {
+			ID   string `json:"id"`
+			Line int    `json:"line"`
+		}
+		if err := json.Unmarshal([]byte(l), &v); err != nil || v.ID != fmt.Sprint(i) || (i%3 == 2 && v.Line != i+1) {
+			t.Fatalf("output line %d: %.120s", i+1, l)
+		}
+	}
+}
+
+func TestRunBatchCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := fixtureEngine(t).RunBatch(ctx, strings.NewReader(`{"items":[{"eccn":"EAR99"}],"destination":"CN"}`+"\n"), io.Discard)
+	if err == nil {
+		t.Fatal("cancelled run returned no error")
 	}
 }
