@@ -254,18 +254,23 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 	}
 	used := make([]int, len(parsed)) // how many CSL rows each parse entry enriched
 	// Matching strategies, tried in order; the first that finds candidates wins.
+	// A datesOnly strategy finds the entry the row is listed under rather
+	// than the row's own: only its citations and listing date are taken (a
+	// subordinate is listed no earlier than in that entry), not its
+	// addresses, which may be another body's.
 	strategies := []struct {
-		name string
-		find func(e *clearance.Entity, countries []string) []int
+		name      string
+		datesOnly bool
+		find      func(e *clearance.Entity, countries []string) []int
 	}{
-		{"name+country", func(e *clearance.Entity, cc []string) []int {
+		{"name+country", false, func(e *clearance.Entity, cc []string) []int {
 			var out []int
 			for _, n := range nameVariants(e.Name) {
 				out = append(out, candidates(byName, cc, n)...)
 			}
 			return out
 		}},
-		{"alias+country", func(e *clearance.Entity, cc []string) []int {
+		{"alias+country", false, func(e *clearance.Entity, cc []string) []int {
 			out := candidates(byAlias, cc, e.Name)
 			for _, a := range e.Aliases {
 				out = append(out, candidates(byName, cc, a)...)
@@ -274,7 +279,7 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 		}},
 		// No country in common (or none given): the name alone, when
 		// exactly one parse entry bears it.
-		{"unique name", func(e *clearance.Entity, cc []string) []int {
+		{"unique name", false, func(e *clearance.Entity, cc []string) []int {
 			if c := anyCountry[nameKey(e.Name, "")]; len(c) == 1 {
 				return c
 			}
@@ -283,7 +288,7 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 		// The CSL cuts some names short ("… Technology Co." for "…
 		// Technology Co., Ltd."): a name of three or more words that begins
 		// exactly one parse name in the same country.
-		{"name prefix", func(e *clearance.Entity, cc []string) []int {
+		{"name prefix", false, func(e *clearance.Entity, cc []string) []int {
 			toks := lists.NameTokens(e.Name)
 			if len(toks) < 3 {
 				return nil
@@ -300,8 +305,40 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 			}
 			return out
 		}},
+		// The CSL writes a subordinate as "Parent. Subordinate Institution -
+		// Child"; the eCFR lists it inside the parent's entry.
+		{"parent entry", true, func(e *clearance.Entity, cc []string) []int {
+			parent := parentName(e.Name)
+			if parent == "" {
+				return nil
+			}
+			var out []int
+			for _, n := range nameVariants(parent) {
+				out = append(out, candidates(byName, cc, n)...)
+			}
+			return out
+		}},
+		// The CSL appends to some names what the eCFR keeps apart: a body
+		// and its unit ("Tactical Missile Corporation, 711 Aircraft Repair
+		// Plant"), a name and its city ("Xi'an Huawei Technologies Co., Ltd.,
+		// Xi'an, Shaanxi"). A parse name of three or more words that begins
+		// the CSL name, for exactly one parse entry in the same country.
+		{"parse-name prefix", true, func(e *clearance.Entity, cc []string) []int {
+			name := lists.NormalizeName(e.Name) + " "
+			var out []int
+			for i, p := range parsed {
+				pn := lists.NormalizeName(p.Name)
+				if len(strings.Fields(pn)) >= 3 && sharesCountry(p.Countries, cc) && strings.HasPrefix(name, pn+" ") {
+					out = append(out, i)
+				}
+			}
+			if len(out) != 1 {
+				return nil
+			}
+			return out
+		}},
 	}
-	counts := make([]int, len(strategies)+1) // the last counts parent matches
+	counts := make([]int, len(strategies))
 	var rows int
 	var unmatched []string
 	for i := range b.entities {
@@ -312,29 +349,14 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 		rows++
 		countries := elCountries(e.Countries)
 		var cand []int
-		for si, st := range strategies {
-			if cand = st.find(e, countries); len(cand) > 0 {
+		si := 0
+		for ; si < len(strategies); si++ {
+			if cand = strategies[si].find(e, countries); len(cand) > 0 {
 				counts[si]++
 				break
 			}
 		}
 		if len(cand) == 0 {
-			// The CSL writes a subordinate as "Parent. Subordinate
-			// Institution - Child"; the eCFR lists it inside the parent's
-			// entry. The parent's citations and listing date apply (a
-			// subordinate is listed no earlier than in that entry), but its
-			// addresses may be the parent's, so they are not taken.
-			if parent := parentName(e.Name); parent != "" {
-				for _, n := range nameVariants(parent) {
-					cand = append(cand, candidates(byName, countries, n)...)
-				}
-				if len(cand) > 0 {
-					counts[len(strategies)]++
-					used[cand[0]]++
-					mergeCitations(e, &parsed[cand[0]])
-					continue
-				}
-			}
 			unmatched = append(unmatched, e.Name)
 			continue
 		}
@@ -347,7 +369,11 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 			}
 		}
 		used[best]++
-		mergeEntityList(e, &parsed[best])
+		if strategies[si].datesOnly {
+			mergeCitations(e, &parsed[best])
+		} else {
+			mergeEntityList(e, &parsed[best])
+		}
 	}
 	unused := 0
 	for _, n := range used {
@@ -358,9 +384,9 @@ func (b *builder) enrichFromParse(list clearance.ListCode, id string, info bisel
 	var how []string
 	total := 0
 	for si, n := range counts {
-		name := "parent entry (citations and date only)"
-		if si < len(strategies) {
-			name = strategies[si].name
+		name := strategies[si].name
+		if strategies[si].datesOnly {
+			name += " (citations and date only)"
 		}
 		how = append(how, fmt.Sprintf("%d by %s", n, name))
 		total += n
@@ -435,12 +461,19 @@ func parentName(name string) string {
 }
 
 // nameVariants returns name and, when it ends in a parenthesised acronym
-// ("Huawei Technologies Co., Ltd. (Huawei)"), the name without it.
+// ("Huawei Technologies Co., Ltd. (Huawei)") or carries an alias
+// ("Chitron Electronics Company Ltd., a.k.a. Chi-Chung …"), the name
+// without it.
 func nameVariants(name string) []string {
 	out := []string{name}
 	if strings.HasSuffix(name, ")") {
 		if i := strings.LastIndex(name, " ("); i > 0 {
 			out = append(out, name[:i])
+		}
+	}
+	for _, m := range []string{", a.k.a. ", " a.k.a. ", ", f.k.a. "} {
+		if i := strings.Index(name, m); i > 0 {
+			out = append(out, strings.TrimSpace(name[:i]))
 		}
 	}
 	return out

@@ -456,14 +456,14 @@ func TestDefaultCoverage(t *testing.T) {
 		}
 	}
 	wantDated := map[clearance.ListCode]int{
-		clearance.EL: 3370, clearance.DTC: 781, clearance.MEU: 70, clearance.DPL: 663,
+		clearance.EL: 3386, clearance.DTC: 781, clearance.MEU: 70, clearance.DPL: 663,
 		clearance.UN: 993, clearance.ISN: 123, clearance.MIEU: 13,
 	}
 	if !reflect.DeepEqual(dated, wantDated) {
 		t.Errorf("entities with a listing date per list\n got %v\nwant %v", dated, wantDated)
 	}
 	wantLocated := map[clearance.ListCode]int{
-		clearance.SDN: 8863, clearance.EL: 3161, clearance.DPL: 663, clearance.UN: 338, clearance.SSI: 282,
+		clearance.SDN: 8863, clearance.EL: 3162, clearance.DPL: 663, clearance.UN: 338, clearance.SSI: 282,
 		clearance.UVL: 133, clearance.MEU: 70, clearance.CMIC: 68, clearance.PLC: 25, clearance.MBS: 9, clearance.CAP: 1,
 	}
 	if !reflect.DeepEqual(located, wantLocated) {
