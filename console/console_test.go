@@ -386,6 +386,10 @@ func TestAudit(t *testing.T) {
 
 	b := newBrowser(t, s)
 	csrf := b.signIn(store.RoleAdmin)
+	// An admin's results link to their audit record.
+	if code, _, page := b.get("/screen?name=Hikvision"); code != http.StatusOK || !strings.Contains(page, `<a href="/audit?before=6">5</a>`) {
+		t.Errorf("admin screen page: %d, no link to audit record 5: %s", code, regexp.MustCompile(`recorded as audit record.{0,80}`).FindString(page))
+	}
 	code, _, page := b.get("/audit?party=hikvision")
 	if code != http.StatusOK {
 		t.Fatalf("audit: %d\n%s", code, page)

@@ -23,6 +23,7 @@ var templateFuncs = template.FuncMap{
 	"address":    addressLine,
 	"frURL":      federalRegisterURL,
 	"add":        func(a, b int) int { return a + b },
+	"add64":      func(a, b int64) int64 { return a + b },
 	"thousands":  thousands,
 	"utc":        utc,
 	"truncate":   truncate,

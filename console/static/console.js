@@ -28,6 +28,12 @@ document.addEventListener("DOMContentLoaded", function () {
     setTimeout(tick, 500);
   });
 
+  // Print buttons (a determination is evidence: 15 CFR 762.2).
+  document.querySelectorAll("[data-print]").forEach(function (btn) {
+    btn.hidden = false;
+    btn.addEventListener("click", function () { window.print(); });
+  });
+
   // "Add another" buttons clone the last row of a repeatable group, with
   // field names renumbered and values cleared.
   document.querySelectorAll("[data-add-row]").forEach(function (btn) {
