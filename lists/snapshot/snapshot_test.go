@@ -65,6 +65,9 @@ func TestCommittedSnapshotIsBuilt(t *testing.T) {
 
 func TestDefaultCounts(t *testing.T) {
 	s := loadDefault(t)
+	if again := loadDefault(t); again != s {
+		t.Error("Default decoded the snapshot twice")
+	}
 	want := map[clearance.ListCode]int{
 		clearance.SDN: 19181, clearance.EL: 3420, clearance.DTC: 787, clearance.SSI: 286,
 		clearance.UVL: 222, clearance.ISN: 161, clearance.PLC: 78, clearance.MEU: 70, clearance.CMIC: 68,
