@@ -378,11 +378,11 @@ var (
 	// replaced by a word of its own (see scorer.score).
 	contradictionWeight = 0.5
 	// locationFactor further discounts an unpartnered place name.
-	locationFactor = 0.35
+	locationFactor = 0.2
 	// rarityExponent sharpens IDF into a weight (w = idf^rarityExponent):
 	// on a log scale "group" (idf 4) and "hikvision" (idf 9) differ too
 	// little for a query with an extra generic word to stay a match.
-	rarityExponent = 2.0
+	rarityExponent = 2.5
 )
 
 func (e *engine) search(ix *Index, q Query) []clearance.Match {
