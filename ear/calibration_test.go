@@ -4,7 +4,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/clearance-oss/clearance/match"
 	"github.com/clearance-oss/clearance/match/eval"
 )
 
