@@ -269,6 +269,13 @@ var folder = cases.Fold()
 // foldTokens splits text into case-folded, accent-stripped words, the way
 // the CSL API's "asciifolding, lowercase" analyser compares names.
 func foldTokens(s string) []string {
+	if isASCII(s) {
+		return foldASCII(s)
+	}
+	return foldTokensUnicode(s)
+}
+
+func foldTokensUnicode(s string) []string {
 	s = norm.NFD.String(folder.String(norm.NFKC.String(s)))
 	var out []string
 	var cur strings.Builder
@@ -284,6 +291,42 @@ func foldTokens(s string) []string {
 		case r == '.' || r == '\'' || r == '’':
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			cur.WriteRune(r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is foldTokens for pure-ASCII text (most listed names), without
+// the Unicode normalisation passes that dominate start-up time otherwise.
+func foldASCII(s string) []string {
+	var out []string
+	buf := make([]byte, 0, len(s))
+	flush := func() {
+		if len(buf) > 0 {
+			out = append(out, string(buf))
+			buf = buf[:0]
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.' || c == '\'':
+		case 'A' <= c && c <= 'Z':
+			buf = append(buf, c+'a'-'A')
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			buf = append(buf, c)
 		default:
 			flush()
 		}

@@ -126,3 +126,20 @@ func escapeForTarget(q string) string {
 	}
 	return b.String()
 }
+
+// FuzzFoldASCII: the ASCII fast path folds exactly as the Unicode path.
+func FuzzFoldASCII(f *testing.F) {
+	for _, n := range seedNames(f, 50) {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !isASCII(s) {
+			return
+		}
+		fast := strings.Join(foldASCII(s), " ")
+		slow := strings.Join(foldTokensUnicode(s), " ")
+		if fast != slow {
+			t.Fatalf("%q: fast %q, unicode %q", s, fast, slow)
+		}
+	})
+}
