@@ -56,8 +56,9 @@ type Reason struct {
 
 // Citation is where a rule comes from.
 type Citation struct {
-	CFR []string `json:"cfr"`          // e.g. "15 CFR 744.11(a)"
-	FR  []string `json:"fr,omitempty"` // Federal Register notices, e.g. "84 FR 54002 (2019-10-09)"
+	CFR  []string `json:"cfr"`            // e.g. "15 CFR 744.11(a)"
+	FR   []string `json:"fr,omitempty"`   // Federal Register notices, e.g. "84 FR 54002 (2019-10-09)"
+	Data string   `json:"data,omitempty"` // the table version read, e.g. "… eCFR 2026-07-23"
 }
 
 // Evidence is the data a reason rests on. Only the fields relevant to the

@@ -114,7 +114,7 @@ func (e *Engine) reason(id string, out Outcome, detail string) Reason {
 		m = ruleMeta{ID: id, Title: id, CFR: []string{"(citation missing: " + id + ")"}}
 	}
 	r := Reason{Rule: id, Title: m.Title, Outcome: out, Detail: detail,
-		Cite: Citation{CFR: append([]string(nil), m.CFR...)}}
+		Cite: Citation{CFR: append([]string(nil), m.CFR...), Data: m.Data}}
 	for _, fr := range m.FR {
 		r.Cite.FR = append(r.Cite.FR, e.describeFR(fr))
 	}

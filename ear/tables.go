@@ -50,6 +50,7 @@ type ruleMeta struct {
 	From, To          string // effective window, YYYY-MM-DD, either may be empty
 	ReviewPolicy      string
 	LicenseExceptions string
+	Data              string // the table version the rule reads, e.g. "… eCFR 2026-07-23"
 }
 
 // inForce reports whether the rule applies on date.
@@ -312,11 +313,11 @@ func (t *tables) readFlags(recs [][]string) error {
 func (t *tables) readRules(recs [][]string) error {
 	t.rules = map[string]ruleMeta{}
 	for i, r := range recs {
-		if len(r) != 8 {
-			return fmt.Errorf("line %d: %d fields, want 8", i+2, len(r))
+		if len(r) != 9 {
+			return fmt.Errorf("line %d: %d fields, want 9", i+2, len(r))
 		}
 		m := ruleMeta{ID: r[0], Title: r[1], CFR: splitList(r[2], ";"), FR: splitList(r[3], ";"),
-			From: r[4], To: r[5], ReviewPolicy: r[6], LicenseExceptions: r[7]}
+			From: r[4], To: r[5], ReviewPolicy: r[6], LicenseExceptions: r[7], Data: r[8]}
 		for _, d := range []string{m.From, m.To} {
 			if d != "" && !isISODate(d) {
 				return fmt.Errorf("line %d: rule %s: date %q is not YYYY-MM-DD", i+2, m.ID, d)

@@ -328,6 +328,9 @@ func printDecision(w io.Writer, req ear.Request, d ear.Decision) {
 			fmt.Fprintf(w, "    Note: %s\n", ev.Note)
 		}
 		fmt.Fprintf(w, "    Citation: %s\n", strings.Join(r.Cite.CFR, "; "))
+		if r.Cite.Data != "" {
+			fmt.Fprintf(w, "      data: %s\n", r.Cite.Data)
+		}
 		for _, fr := range r.Cite.FR {
 			fmt.Fprintf(w, "      %s\n", fr)
 		}
