@@ -110,6 +110,9 @@ func joinInitials(words []string) []string {
 // legalFormAt returns the length in words and the class of the longest legal
 // form starting at words[i], or 0.
 func legalFormAt(words []string, i int) (int, string) {
+	if !tab.legalFirst[words[i]] {
+		return 0, ""
+	}
 	for n := min(tab.legalFormMaxLen, len(words)-i); n >= 1; n-- {
 		var key string
 		if n == 1 {

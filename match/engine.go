@@ -1,8 +1,8 @@
 package match
 
 import (
-	"hash/maphash"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -61,18 +61,21 @@ type indexedName struct {
 	legal   []string
 }
 
-var hashSeed = maphash.MakeSeed()
-
-// hashSkip hashes s with the bytes at positions i and j left out (-1: none).
+// hashSkip hashes s (FNV-1a, 64 bits) with the bytes at positions i and j
+// left out (-1: none).
 func hashSkip(s string, i, j int) uint64 {
-	var h maphash.Hash
-	h.SetSeed(hashSeed)
+	h := uint64(14695981039346656037)
 	for k := 0; k < len(s); k++ {
 		if k != i && k != j {
-			h.WriteByte(s[k])
+			h ^= uint64(s[k])
+			h *= 1099511628211
 		}
 	}
-	return h.Sum64()
+	// Mix the high bits, which pick the bucket.
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
+	return h
 }
 
 // deletionHashes calls fn with the hash of every string made by deleting up
@@ -119,8 +122,51 @@ func nameVariants(listed string) []string {
 	return out
 }
 
+// analyzedListing is one searchable form of an entity's name, analysed.
+type analyzedListing struct {
+	analyzedName
+	listed        string
+	alias, person bool
+}
+
+// analyzeEntities normalises and analyses every name of every entity (the
+// costly, independent part of building), on all cores. Forms of one entity
+// with the same words are kept once.
+func analyzeEntities(es []clearance.Entity) [][]analyzedListing {
+	out := make([][]analyzedListing, len(es))
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ei := w; ei < len(es); ei += workers {
+				ent := &es[ei]
+				person := ent.Type == clearance.Person
+				var seen []string
+				for ni, listed := range ent.Names() {
+					for _, v := range nameVariants(listed) {
+						a := analyze(normalizeWords(v), person)
+						if len(a.words) == 0 {
+							continue
+						}
+						key := strings.Join(a.words, " ")
+						if slices.Contains(seen, key) {
+							continue
+						}
+						seen = append(seen, key)
+						out[ei] = append(out[ei], analyzedListing{a, listed, ni > 0, person})
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
 func newEngine(es []clearance.Entity) *engine {
-	e := &engine{vocab: map[string]int32{}, joined: map[string][]int32{}, phonetic: map[string][]int32{}}
+	e := &engine{vocab: make(map[string]int32, 1<<16), joined: make(map[string][]int32, 1<<17), phonetic: make(map[string][]int32, 1<<15)}
 	wordID := func(w string) int32 {
 		if id, ok := e.vocab[w]; ok {
 			return id
@@ -133,22 +179,11 @@ func newEngine(es []clearance.Entity) *engine {
 	}
 	df := []int32{}
 	var seenEntity []int32 // word id → last entity counted (+1)
-	for ei := range es {
-		ent := &es[ei]
-		person := ent.Type == clearance.Person
-		seen := map[string]bool{}
-		for ni, listed := range ent.Names() {
-			for _, v := range nameVariants(listed) {
-				a := analyze(normalizeWords(v), person)
-				if len(a.words) == 0 {
-					continue
-				}
-				key := strings.Join(a.words, " ")
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				n := indexedName{entity: int32(ei), alias: ni > 0, person: person, listed: listed, legal: a.legal}
+	for ei, names := range analyzeEntities(es) {
+		for _, an := range names {
+			a := an.analyzedName
+			{
+				n := indexedName{entity: int32(ei), alias: an.alias, person: an.person, listed: an.listed, legal: a.legal}
 				nameID := int32(len(e.names))
 				for _, w := range a.words {
 					id := wordID(w)
@@ -191,7 +226,7 @@ func newEngine(es []clearance.Entity) *engine {
 		h  uint64
 		id int32
 	}
-	var dels []del
+	dels := make([]del, 0, len(e.words)*24)
 	for id, w := range e.words {
 		if len(w.text) > shortWord && !isDigits(w.text) {
 			deletionHashes(w.text, maxEdits(len(w.text)), func(h uint64) { dels = append(dels, del{h, int32(id)}) })
@@ -200,29 +235,22 @@ func newEngine(es []clearance.Entity) *engine {
 			e.phonetic[w.phonetic] = append(e.phonetic[w.phonetic], int32(id))
 		}
 	}
-	slices.SortFunc(dels, func(a, b del) int {
-		if a.h != b.h {
-			if a.h < b.h {
-				return -1
-			}
-			return 1
-		}
-		return int(a.id - b.id)
-	})
-	dels = slices.Compact(dels)
-	e.delHash = make([]uint64, len(dels))
-	e.delWord = make([]int32, len(dels))
-	for i, d := range dels {
-		e.delHash[i], e.delWord[i] = d.h, d.id
-	}
-	// Bucket the sorted hashes by their top bits so that a lookup is one
-	// or two comparisons, not a binary search of a million entries.
+	// Place the hashes into buckets by their top bits (a counting sort: a
+	// lookup scans one bucket, so no order is needed within it).
 	e.delStart = make([]uint32, 1<<delBits+1)
-	for i, h := range e.delHash {
-		e.delStart[h>>(64-delBits)+1] = uint32(i + 1)
+	for _, d := range dels {
+		e.delStart[d.h>>(64-delBits)+1]++
 	}
 	for b := 1; b < len(e.delStart); b++ {
-		e.delStart[b] = max(e.delStart[b], e.delStart[b-1])
+		e.delStart[b] += e.delStart[b-1]
+	}
+	e.delHash = make([]uint64, len(dels))
+	e.delWord = make([]int32, len(dels))
+	next := slices.Clone(e.delStart[:1<<delBits])
+	for _, d := range dels {
+		b := d.h >> (64 - delBits)
+		e.delHash[next[b]], e.delWord[next[b]] = d.h, d.id
+		next[b]++
 	}
 	e.expansions = make([]atomic.Pointer[[]expansion], len(e.words))
 	e.scratch.New = func() any {

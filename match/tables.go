@@ -32,6 +32,7 @@ type tables struct {
 	legalForms      map[string]string // normalised form (may be several words) → class
 	legalFormMaxLen int               // in words
 	legalWords      []string          // the words of legal forms, five letters or more
+	legalFirst      map[string]bool   // the first words of legal forms
 	stopWords       map[string]bool
 	titles          map[string]bool
 	canonical       map[string]string // abbreviation or inflection → canonical word
@@ -184,7 +185,10 @@ func loadTables() (*tables, error) {
 		return nil, err
 	}
 	seen := map[string]bool{}
+	t.legalFirst = map[string]bool{}
 	for form := range t.legalForms {
+		first, _, _ := strings.Cut(form, " ")
+		t.legalFirst[first] = true
 		for _, w := range strings.Fields(form) {
 			if len(w) >= 5 && !seen[w] {
 				seen[w] = true
