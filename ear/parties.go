@@ -178,7 +178,7 @@ func (e *Engine) applyHit(c *evalCtx, p Party, m clearance.Match) {
 		return
 	}
 	if m.Score < e.certain {
-		r := e.reason("party-review", Review, fmt.Sprintf("%q (%s) possibly matches %q on the %s (score %.2f, certainty needs %.2f): a human must decide whether it is the listed party before shipping.", p.Name, role, ent.Name, listName(m.List), m.Score, e.certain))
+		r := e.reason("party-review", Review, fmt.Sprintf("%q (%s) possibly matches %q on the %s (score %.2f, certainty needs %.2f): a human must decide whether it is the listed party before shipping.%s", p.Name, role, ent.Name, listName(m.List), m.Score, e.certain, ifConfirmed(m.List)))
 		r.Evidence.Entry = le
 		c.add(r, "", p.Name)
 		return
@@ -350,6 +350,25 @@ func (e *Engine) sdnReasons(c *evalCtx, p Party, ent *clearance.Entity, le *List
 	r := e.reason("sdn-blocked", Review, fmt.Sprintf("%q is an OFAC Specially Designated National (%q, programs %s): its property is blocked and U.S. persons may not deal with it without OFAC authorization.", p.Name, ent.Name, strings.Join(ent.Programs, ", ")))
 	r.Evidence.Entry = le
 	c.add(r, "", p.Name)
+}
+
+// ifConfirmed says what a confirmed hit on list l would mean.
+func ifConfirmed(l clearance.ListCode) string {
+	switch l {
+	case clearance.EL:
+		return " If it is, the entry's license requirement and review policy (shown) apply and no license exception may be used (§ 744.16(b))."
+	case clearance.DPL:
+		return " If it is, the transaction is prohibited (GP4)."
+	case clearance.UVL:
+		return " If it is, no license exception may be used and a UVL statement is needed before shipping (§ 744.15)."
+	case clearance.MEU:
+		return " If it is, Supp. No. 2 items need a license (§ 744.21(b))."
+	case clearance.MIEU:
+		return " If it is, every item needs a license (§ 744.22)."
+	case clearance.SDN:
+		return " If it is, its property is blocked (OFAC) and § 744.8 may require an EAR license."
+	}
+	return ""
 }
 
 func ruleForList(l clearance.ListCode) string {
