@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -52,6 +53,34 @@ type Store struct {
 	*sqlstore.DB
 	read, write *sql.DB
 	path        string
+
+	stop, stopped chan struct{} // checkpointLoop
+	closeOnce     sync.Once
+	closeErr      error
+}
+
+// CheckpointInterval is how often the WAL is copied back into the database
+// file, off the commit path.
+const CheckpointInterval = time.Second
+
+// checkpointLoop runs PASSIVE checkpoints from a reader connection: they
+// copy what no reader still needs and never block the writer, so commits
+// keep their latency. (Other processes using the file, e.g. the CLI,
+// keep SQLite's default automatic checkpoints.)
+func (s *Store) checkpointLoop(every time.Duration) {
+	defer close(s.stopped)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			// A failed checkpoint is retried on the next tick; the WAL
+			// only grows meanwhile.
+			_, _ = s.read.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
 }
 
 var _ store.Store = (*Store)(nil)
@@ -89,12 +118,15 @@ func OpenFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	} else if !errors.Is(err, os.ErrExist) {
 		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 	}
-	dsn := func(txlock string) string {
+	dsn := func(txlock string, extra ...string) string {
 		q := url.Values{}
 		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous("+sync+")")
 		q.Add("_pragma", "foreign_keys(ON)")
+		for _, p := range extra {
+			q.Add("_pragma", p)
+		}
 		q.Set("_txlock", txlock)
 		return "file:" + path + "?" + q.Encode()
 	}
@@ -102,7 +134,11 @@ func OpenFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	// write lock up front, so a read-then-write transaction cannot fail
 	// half-way with SQLITE_BUSY); writers in this process queue in
 	// database/sql for it.
-	write, err := sql.Open("sqlite", dsn("immediate"))
+	// The writer does not checkpoint the WAL itself (wal_autocheckpoint 0):
+	// a checkpoint copies pages into the database file and would stall the
+	// commit that triggers it, i.e. every waiting request. A background
+	// goroutine checkpoints instead (see checkpointLoop).
+	write, err := sql.Open("sqlite", dsn("immediate", "wal_autocheckpoint(0)"))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -136,7 +172,9 @@ func OpenFile(ctx context.Context, path string, opts Options) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
-	return &Store{DB: db, read: read, write: write, path: path}, nil
+	s := &Store{DB: db, read: read, write: write, path: path, stop: make(chan struct{}), stopped: make(chan struct{})}
+	go s.checkpointLoop(CheckpointInterval)
+	return s, nil
 }
 
 // pingRetry opens the first connection. Switching a new file to WAL takes
@@ -198,16 +236,21 @@ func (s *Store) Path() string { return s.path }
 // that must reach below the Store interface (e.g. to simulate tampering).
 func (s *Store) SQL() *sql.DB { return s.write }
 
-// Close waits for pending audit appends and closes the database.
+// Close waits for pending audit appends and closes the database. Closing
+// twice is harmless.
 func (s *Store) Close() error {
-	s.DB.Close()
-	rerr := s.read.Close()
-	werr := s.write.Close()
-	if werr != nil {
-		return fmt.Errorf("sqlite: close: %w", werr)
-	}
-	if rerr != nil {
-		return fmt.Errorf("sqlite: close: %w", rerr)
-	}
-	return nil
+	s.closeOnce.Do(func() {
+		close(s.stop)
+		<-s.stopped
+		s.DB.Close()
+		rerr := s.read.Close()
+		werr := s.write.Close()
+		switch {
+		case werr != nil:
+			s.closeErr = fmt.Errorf("sqlite: close: %w", werr)
+		case rerr != nil:
+			s.closeErr = fmt.Errorf("sqlite: close: %w", rerr)
+		}
+	})
+	return s.closeErr
 }
