@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	clearance "github.com/clearance-oss/clearance"
 	"github.com/clearance-oss/clearance/lists"
@@ -31,6 +32,7 @@ const notInDPLFile = "Not in the BIS Denied Persons List file %s: the order may 
 // of the official file bears say so in Remarks.
 func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 	var official []clearance.Entity
+	var cells []string // each official row's name-and-address cell, verbatim
 	rd := dpl.NewNamedReader(r, src.File)
 	for {
 		rec, err := rd.Next()
@@ -41,18 +43,20 @@ func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 			return err
 		}
 		official = append(official, rec.Entity())
+		cells = append(cells, rec.NameAndAddress)
 	}
 	src.Count = len(official)
 
 	cslByName := map[string][]int{} // normalised name -> CSL DPL entity indexes
-	cslRows := 0
+	var cslDPL []int
 	for i := range b.entities {
 		if b.entities[i].List == clearance.DPL {
 			k := lists.NormalizeName(b.entities[i].Name)
 			cslByName[k] = append(cslByName[k], i)
-			cslRows++
+			cslDPL = append(cslDPL, i)
 		}
 	}
+	cslRows, resplit := len(cslDPL), 0
 	officialNames := map[string]bool{}
 	absorbed := map[int][]*clearance.Entity{} // CSL entity index -> official rows merged into it
 	var order []int                           // CSL indexes in first-merge order, for determinism
@@ -73,6 +77,23 @@ func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 			}
 		}
 		if best < 0 {
+			// Where the reader split the name-and-address cell in the wrong
+			// place ("JIN, ZHONGDA, 1895 DOBBIN DRIVE" read as "JIN"), a CSL
+			// row whose whole name begins the cell, shares a country and
+			// cites the same order is the partner.
+			for _, ci := range cslDPL {
+				c := &b.entities[ci]
+				if strings.HasPrefix(cells[oi], c.Name+",") && sharesCountry(c.Countries, o.Countries) {
+					if shared := sharedCites(c.Citations, o.Citations); shared > 0 && shared > bestShared {
+						best, bestShared = ci, shared
+					}
+				}
+			}
+			if best >= 0 {
+				resplit++
+			}
+		}
+		if best < 0 {
 			added = append(added, *o)
 			continue
 		}
@@ -88,15 +109,15 @@ func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 	b.dplAbsent, b.dplAsOf = map[int]string{}, src.AsOf
 	for i := range b.entities {
 		e := &b.entities[i]
-		if e.List == clearance.DPL && !officialNames[lists.NormalizeName(e.Name)] {
+		if e.List == clearance.DPL && absorbed[i] == nil && !officialNames[lists.NormalizeName(e.Name)] {
 			e.Remarks = joinRemarks(e.Remarks, fmt.Sprintf(notInDPLFile, src.File))
 			remarked++
 			b.dplAbsent[i] = fmt.Sprintf(notInDPLFile, src.File)
 		}
 	}
 	b.entities = append(b.entities, added...)
-	b.report.printf("bis-dpl: %d official rows; %d merged into %d CSL DPL rows, %d added as entities of their own; %d of %d CSL DPL rows bear a name the official file lacks",
-		len(official), len(official)-len(added), len(order), len(added), remarked, cslRows)
+	b.report.printf("bis-dpl: %d official rows; %d merged into %d CSL DPL rows (%d by the CSL name beginning the name-and-address cell), %d added as entities of their own; %d of %d CSL DPL rows bear a name the official file lacks",
+		len(official), len(official)-len(added), len(order), resplit, len(added), remarked, cslRows)
 	return nil
 }
 
