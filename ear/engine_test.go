@@ -317,3 +317,43 @@ func TestRunBatchCancelled(t *testing.T) {
 		t.Fatal("cancelled run returned no error")
 	}
 }
+
+// TestSweep determines every chart destination (plus territories) against a
+// spread of real ECCNs and end users: no errors, every reason cited, and
+// the decision always equals the most severe reason.
+func TestSweep(t *testing.T) {
+	e := fixtureEngine(t)
+	var dests []string
+	for iso := range e.t.chart {
+		dests = append(dests, iso)
+	}
+	for iso := range e.t.territories {
+		dests = append(dests, iso)
+	}
+	eccns := []string{"EAR99", "3A001.b.1", "3A001", "5A002.a", "5A992.c", "6A003.b.4.b", "9A515.e", "0A501", "1C351", "3A090.c", "5A980", "0A982"}
+	n := 0
+	for _, iso := range dests {
+		for _, eu := range []string{"", "police", "military_intelligence"} {
+			for _, x := range eccns {
+				d, err := e.Determine(context.Background(), Request{Items: []Item{{ECCN: x}}, Destination: iso, EndUserType: eu, Date: "2026-03-01"})
+				if err != nil {
+					t.Fatalf("%s to %s: %v", x, iso, err)
+				}
+				worst := NLR
+				for _, r := range d.Reasons {
+					if len(r.Cite.CFR) == 0 || r.Detail == "" {
+						t.Fatalf("%s to %s: uncited reason %+v", x, iso, r)
+					}
+					if r.Outcome.severity() > worst.severity() {
+						worst = r.Outcome
+					}
+				}
+				if d.Decision != worst || len(d.Reasons) == 0 {
+					t.Fatalf("%s to %s: decision %s, most severe reason %s", x, iso, d.Decision, worst)
+				}
+				n++
+			}
+		}
+	}
+	t.Logf("%d determinations", n)
+}
