@@ -596,3 +596,54 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestPanicIsAProblem: a panic anywhere under the server (here in the
+// mounted console) is answered with a 500 problem and counted, and the
+// server keeps serving.
+func TestPanicIsAProblem(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) {
+		c.Console = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("console bug") })
+	})
+	p := wantProblem(t, env.do(t, "GET", "/dashboard", "", nil), 500, "request id")
+	if p.RequestID == "" {
+		t.Error("no request id in the problem")
+	}
+	if rec := env.do(t, "GET", "/healthz", "", nil); rec.Code != 200 {
+		t.Fatalf("after a panic: %d", rec.Code)
+	}
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.RemoteAddr = "127.0.0.1:1"
+	rec := httptest.NewRecorder()
+	env.srv.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), "clearance_http_panics_total 1") {
+		t.Error("panic not counted")
+	}
+}
+
+// TestTimeoutIsAProblem: a request that outlives --request-timeout gets a
+// 503 problem, not a hang and not a 500.
+func TestTimeoutIsAProblem(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.RequestTimeout = time.Nanosecond })
+	wantProblem(t, env.do(t, "POST", "/v1/screen", env.keys[store.RoleAnalyst], strings.NewReader(`{"name":"Hikvision"}`)), 503, "longer than")
+}
+
+// TestMetricsCountScreenings: requests and screenings show up by route and
+// decision.
+func TestMetricsCountScreenings(t *testing.T) {
+	env := newTestEnv(t)
+	env.do(t, "POST", "/v1/screen", env.keys[store.RoleAnalyst], strings.NewReader(`{"name":"Hikvision"}`))
+	env.do(t, "POST", "/v1/screen", env.keys[store.RoleAnalyst], strings.NewReader(`{"name":"Acme Garden Furniture"}`))
+	env.do(t, "POST", "/v1/screen", "", strings.NewReader(`{}`))
+	body := env.do(t, "GET", "/metrics", env.keys[store.RoleAdmin], nil).Body.String()
+	for _, want := range []string{
+		`clearance_screenings_total{decision="hit",operation="screen"} 1`,
+		`clearance_screenings_total{decision="clear",operation="screen"} 1`,
+		`clearance_http_requests_total{code="200",method="POST",route="POST /v1/screen"} 2`,
+		`clearance_http_requests_total{code="401",method="POST",route="POST /v1/screen"} 1`,
+		`clearance_snapshot_entities{list="EL",version="test-fixture-2022-04-21"} 196`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
