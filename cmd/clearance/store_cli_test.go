@@ -75,6 +75,11 @@ func TestKeysCreateListRevoke(t *testing.T) {
 			t.Errorf("%v: status %d (%s), want 2", bad, code, errs)
 		}
 	}
+	// An explicit --data-dir beats a database URL from the environment.
+	withDB := map[string]string{"CLEARANCE_DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
+	if code, out, errs := runCLI(t, "", withDB, "keys", "list", "--data-dir", dir); code != 0 || !strings.Contains(out, id) {
+		t.Errorf("--data-dir with CLEARANCE_DATABASE_URL set: %d %s %s", code, out, errs)
+	}
 	if code, _, errs := runCLI(t, "", env, "keys", "revoke", "0000000000000000", "--data-dir", dir); code != 1 || !strings.Contains(errs, "not found") {
 		t.Errorf("revoke unknown: %d %s", code, errs)
 	}

@@ -26,12 +26,13 @@ const defaultDataDir = "./clearance-data"
 type storeFlags struct {
 	dataDir  string
 	database string
+	fs       *flag.FlagSet
 }
 
 // addStoreFlags registers --data-dir and --database on fs, with defaults
 // from the environment (12-factor: flags win over env, env over defaults).
 func addStoreFlags(fs *flag.FlagSet, env *Env) *storeFlags {
-	sf := &storeFlags{}
+	sf := &storeFlags{fs: fs}
 	fs.StringVar(&sf.dataDir, "data-dir", envDefault(env, "CLEARANCE_DATA_DIR", defaultDataDir),
 		"directory of the SQLite database clearance.db (env CLEARANCE_DATA_DIR)")
 	fs.StringVar(&sf.database, "database", envDefault(env, "CLEARANCE_DATABASE_URL", ""),
@@ -39,8 +40,27 @@ func addStoreFlags(fs *flag.FlagSet, env *Env) *storeFlags {
 	return sf
 }
 
+// resolve applies precedence: a --data-dir given on the command line beats
+// a database URL that only comes from CLEARANCE_DATABASE_URL (the explicit
+// choice wins over the ambient one).
+func (sf *storeFlags) resolve() {
+	var dirSet, dbSet bool
+	sf.fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "data-dir":
+			dirSet = true
+		case "database":
+			dbSet = true
+		}
+	})
+	if dirSet && !dbSet {
+		sf.database = ""
+	}
+}
+
 // open opens (creating and migrating if needed) the store the flags name.
 func (sf *storeFlags) open(ctx context.Context) (store.Store, error) {
+	sf.resolve()
 	if sf.database != "" {
 		if !postgres.IsURL(sf.database) {
 			return nil, fmt.Errorf("%w: --database %q: want a postgres:// or postgresql:// URL (use --data-dir for SQLite)", errUsage, redactURL(sf.database))
@@ -60,6 +80,7 @@ func (sf *storeFlags) open(ctx context.Context) (store.Store, error) {
 
 // describe names the store for messages, without any password.
 func (sf *storeFlags) describe() string {
+	sf.resolve()
 	if sf.database != "" {
 		return "PostgreSQL " + redactURL(sf.database)
 	}
