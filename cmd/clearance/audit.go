@@ -25,7 +25,8 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 		"verify": runAuditVerify,
 		"export": runAuditExport,
 		"log":    runAuditLog,
-	}, "verify|export|log")
+		"show":   runAuditShow,
+	}, "verify|export|log|show")
 }
 
 // runAuditVerify recomputes the hash chain; exit status 1 names the first
@@ -248,4 +249,45 @@ func clipRunes(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// runAuditShow prints whole records (inputs and results included) as
+// indented JSON, for an auditor following up one entry.
+func runAuditShow(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "audit show", "SEQ...")
+	sf := addStoreFlags(fs, env)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return fmt.Errorf("%w: want one or more record numbers (see 'clearance audit log')", errUsage)
+	}
+	seqs := make([]int64, len(pos))
+	for i, p := range pos {
+		if seqs[i], err = strconv.ParseInt(p, 10, 64); err != nil || seqs[i] < 1 {
+			return fmt.Errorf("%w: %q is not a record number", errUsage, p)
+		}
+	}
+	s, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	for _, seq := range seqs {
+		recs, err := s.ListAudit(ctx, store.Filter{After: seq - 1, Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 || recs[0].Seq != seq {
+			return fmt.Errorf("audit record %d: %w", seq, store.ErrNotFound)
+		}
+		if err := enc.Encode(recs[0]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -172,6 +172,13 @@ func TestAuditVerifyExport(t *testing.T) {
 		t.Errorf("log: %d\n%s", code, out)
 	}
 
+	if code, out, _ := runCLI(t, "", nil, "audit", "show", "5", "--data-dir", dir); code != 0 || !strings.Contains(out, `"reference": "PO-E"`) || !strings.Contains(out, `"seq": 5`) {
+		t.Errorf("show 5: %d\n%s", code, out)
+	}
+	if code, _, errs := runCLI(t, "", nil, "audit", "show", "99", "--data-dir", dir); code != 1 || !strings.Contains(errs, "not found") {
+		t.Errorf("show 99: %d %s", code, errs)
+	}
+
 	// Tamper as someone with file access would: drop the trigger, edit record 4.
 	for _, q := range []string{`DROP TRIGGER audit_records_no_update`, `UPDATE audit_records SET decision = 'clear' WHERE seq = 4`} {
 		if _, err := s.SQL().Exec(q); err != nil {
