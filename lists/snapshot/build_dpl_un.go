@@ -57,13 +57,13 @@ func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 		}
 	}
 	cslRows, resplit := len(cslDPL), 0
-	officialNames := map[string]bool{}
+	officialNames := map[string]bool{}        // the official file's names, words in any order (lists.NameKey)
 	absorbed := map[int][]*clearance.Entity{} // CSL entity index -> official rows merged into it
 	var order []int                           // CSL indexes in first-merge order, for determinism
 	var added []clearance.Entity
 	for oi := range official {
 		o := &official[oi]
-		officialNames[lists.NormalizeName(o.Name)] = true
+		officialNames[lists.NameKey(o.Name)] = true
 		best, bestShared, bestExtra := -1, -1, 0
 		for _, ci := range cslByName[lists.NormalizeName(o.Name)] {
 			c := &b.entities[ci]
@@ -91,6 +91,8 @@ func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 			}
 			if best >= 0 {
 				resplit++
+				// The party's real name, for the remark check below.
+				officialNames[lists.NameKey(b.entities[best].Name)] = true
 			}
 		}
 		if best < 0 {
@@ -109,7 +111,7 @@ func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 	b.dplAbsent, b.dplAsOf = map[int]string{}, src.AsOf
 	for i := range b.entities {
 		e := &b.entities[i]
-		if e.List == clearance.DPL && absorbed[i] == nil && !officialNames[lists.NormalizeName(e.Name)] {
+		if e.List == clearance.DPL && absorbed[i] == nil && !officialNames[lists.NameKey(e.Name)] {
 			e.Remarks = joinRemarks(e.Remarks, fmt.Sprintf(notInDPLFile, src.File))
 			remarked++
 			b.dplAbsent[i] = fmt.Sprintf(notInDPLFile, src.File)
