@@ -369,10 +369,10 @@ var cslSourceAliases = map[string]clearance.ListCode{
 	"ISA": clearance.MBS, "NS-ISA": clearance.MBS, "561": clearance.CAP, "PART561": clearance.CAP,
 }
 
-func parseCSLQuery(r *http.Request) (cslQuery, *query, error) {
+func parseCSLQuery(r *http.Request) (cslQuery, error) {
 	q, err := newQuery(r)
 	if err != nil {
-		return cslQuery{}, nil, err
+		return cslQuery{}, err
 	}
 	cq := cslQuery{
 		name:   q.str("name"),
@@ -435,7 +435,7 @@ func parseCSLQuery(r *http.Request) (cslQuery, *query, error) {
 		cq.state, cq.postal = foldTokens(q.str("state")), foldTokens(q.str("postal_code"))
 	}
 	q.str("subscription-key") // the key may come as a parameter; it is not a filter
-	return cq, q, q.err
+	return cq, q.err
 }
 
 func isASCIILetters(s string) bool {
@@ -560,7 +560,7 @@ func tokensContain(have, want []string) bool {
 }
 
 func (s *Server) cslSearch(w http.ResponseWriter, r *http.Request, a app.Actor) error {
-	cq, _, err := parseCSLQuery(r)
+	cq, err := parseCSLQuery(r)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -190,7 +191,7 @@ func rawName(name, ext string) string {
 	return name
 }
 
-func (s *Server) startBatch(r *http.Request, a app.Actor, req app.BatchRequest, body interface{ Read([]byte) (int, error) }) (store.Batch, error) {
+func (s *Server) startBatch(r *http.Request, a app.Actor, req app.BatchRequest, body io.Reader) (store.Batch, error) {
 	ref, err := reference(r, req.Reference)
 	if err != nil {
 		return store.Batch{}, err
@@ -221,7 +222,7 @@ func (s *Server) batchFromMultipart(r *http.Request, a app.Actor, boundary strin
 			if errors.As(err, &mbe) {
 				return store.Batch{}, err
 			}
-			if err.Error() == "EOF" {
+			if err == io.EOF { // a clean end of the form; a wrapped EOF is a broken body
 				return store.Batch{}, bad("the form has no \"file\" part")
 			}
 			return store.Batch{}, bad("malformed multipart body: %v", err)
@@ -237,7 +238,7 @@ func (s *Server) batchFromMultipart(r *http.Request, a app.Actor, boundary strin
 			return s.startBatch(r, a, req, part)
 		case "lists", "threshold", "reference":
 			buf := make([]byte, 1024)
-			n, _ := readFull(part, buf)
+			n, _ := io.ReadFull(part, buf)
 			if n == len(buf) {
 				return store.Batch{}, bad("form field %q is longer than %d bytes", part.FormName(), len(buf)-1)
 			}
@@ -263,18 +264,6 @@ func (s *Server) batchFromMultipart(r *http.Request, a app.Actor, boundary strin
 			return store.Batch{}, bad("unknown form field %q (want file, lists, threshold, reference)", part.FormName())
 		}
 	}
-}
-
-func readFull(r interface{ Read([]byte) (int, error) }, buf []byte) (int, error) {
-	n := 0
-	for n < len(buf) {
-		m, err := r.Read(buf[n:])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
 }
 
 func (s *Server) listBatches(w http.ResponseWriter, r *http.Request, a app.Actor) error {
