@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 
 	"github.com/clearance-oss/clearance/store"
 	"github.com/clearance-oss/clearance/store/postgres"
@@ -27,12 +28,16 @@ type storeFlags struct {
 	dataDir  string
 	database string
 	fs       *flag.FlagSet
+	// sqliteSync is PRAGMA synchronous for SQLite, from
+	// CLEARANCE_SQLITE_SYNCHRONOUS: NORMAL (default) or FULL (fsync every
+	// commit; see docs/store.md on the durability trade-off).
+	sqliteSync string
 }
 
 // addStoreFlags registers --data-dir and --database on fs, with defaults
 // from the environment (12-factor: flags win over env, env over defaults).
 func addStoreFlags(fs *flag.FlagSet, env *Env) *storeFlags {
-	sf := &storeFlags{fs: fs}
+	sf := &storeFlags{fs: fs, sqliteSync: strings.ToUpper(envDefault(env, "CLEARANCE_SQLITE_SYNCHRONOUS", ""))}
 	fs.StringVar(&sf.dataDir, "data-dir", envDefault(env, "CLEARANCE_DATA_DIR", defaultDataDir),
 		"directory of the SQLite database clearance.db (env CLEARANCE_DATA_DIR)")
 	fs.StringVar(&sf.database, "database", envDefault(env, "CLEARANCE_DATABASE_URL", ""),
@@ -71,7 +76,7 @@ func (sf *storeFlags) open(ctx context.Context) (store.Store, error) {
 		}
 		return s, nil
 	}
-	s, err := sqlite.Open(ctx, sf.dataDir, sqlite.Options{})
+	s, err := sqlite.Open(ctx, sf.dataDir, sqlite.Options{Synchronous: sf.sqliteSync})
 	if err != nil {
 		return nil, fmt.Errorf("data dir %s: %w", sf.dataDir, err)
 	}
