@@ -647,3 +647,57 @@ func TestMetricsCountScreenings(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIReferencesResolve: every $ref points at a schema that exists,
+// every {param} in a path is declared, and every schema is used.
+func TestOpenAPIReferencesResolve(t *testing.T) {
+	var doc map[string]any
+	if err := json.Unmarshal(OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	used := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["$ref"].(string); ok {
+				name := strings.TrimPrefix(ref, "#/components/schemas/")
+				if _, ok := schemas[name]; !ok {
+					t.Errorf("dangling $ref %s", ref)
+				}
+				used[name] = true
+			}
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(doc)
+	for name := range schemas {
+		if !used[name] {
+			t.Errorf("schema %s is never referenced", name)
+		}
+	}
+	for path, ops := range doc["paths"].(map[string]any) {
+		for method, op := range ops.(map[string]any) {
+			declared := map[string]bool{}
+			params, _ := op.(map[string]any)["parameters"].([]any)
+			for _, p := range params {
+				pm := p.(map[string]any)
+				if pm["in"] == "path" {
+					declared[pm["name"].(string)] = true
+				}
+			}
+			for _, seg := range strings.Split(path, "/") {
+				if strings.HasPrefix(seg, "{") && !declared[strings.Trim(seg, "{}")] {
+					t.Errorf("%s %s: path parameter %s not declared", method, path, seg)
+				}
+			}
+		}
+	}
+}
