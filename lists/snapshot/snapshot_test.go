@@ -345,8 +345,11 @@ func TestBuildRejectsBadManifest(t *testing.T) {
 		{"enrich first", `[{"id":"bis-entity-list","path":"p","file":"f","url":"u","as_of":"2026-07-09","enriches":["EL"]}]`, `enriches EL, but no earlier source provides it`},
 		{"missing file", `[{"id":"csl","path":"nope.json","file":"f","url":"u","as_of":"2026-07-31"}]`, `source "csl": open nope.json`},
 	}
+	tests = append(tests, struct{ name, manifest, want string }{"side file alone",
+		`[{"id":"ofac-sdn-add","path":"add.csv","file":"add.csv","url":"u","as_of":"2026-06-02"}]`,
+		`side file "ofac-sdn-add" has no main file after it`})
 	for _, tt := range tests {
-		dir := fstest.MapFS{ManifestFile: {Data: []byte(tt.manifest)}}
+		dir := fstest.MapFS{ManifestFile: {Data: []byte(tt.manifest)}, "add.csv": {Data: []byte("36,25,\"Street\",\"City\",\"Cuba\",-0- \r\n")}}
 		_, _, err := Build(dir, time.Now())
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err %v, want %q", tt.name, err, tt.want)
