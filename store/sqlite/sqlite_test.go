@@ -69,8 +69,18 @@ func TestOpenCreatesFile(t *testing.T) {
 // screening record (request and result JSON of a few hundred bytes).
 //
 //	go test ./store/sqlite/ -run '^$' -bench AppendParallel -benchtime 5s -cpu 2 -count 1
-func BenchmarkAppendParallel(b *testing.B) {
-	s, err := sqlite.Open(context.Background(), b.TempDir(), sqlite.Options{})
+func BenchmarkAppendParallel(b *testing.B) { benchAppendParallel(b, sqlite.Options{}) }
+
+// BenchmarkAppendParallelFull is the same with synchronous=FULL: one fsync
+// per group commit, the price of power-loss durability.
+//
+//	go test ./store/sqlite/ -run '^$' -bench AppendParallelFull -benchtime 3s -cpu 2
+func BenchmarkAppendParallelFull(b *testing.B) {
+	benchAppendParallel(b, sqlite.Options{Synchronous: "FULL"})
+}
+
+func benchAppendParallel(b *testing.B, opts sqlite.Options) {
+	s, err := sqlite.Open(context.Background(), b.TempDir(), opts)
 	if err != nil {
 		b.Fatal(err)
 	}
