@@ -123,7 +123,16 @@ type cslIndex struct {
 	sourcesUsed []cslSourceUsed
 }
 
-func newCSLIndex(es []clearance.Entity, snap app.Snapshot) *cslIndex {
+func newCSLIndex(all []clearance.Entity, snap app.Snapshot) *cslIndex {
+	// The CSL view holds the CSL's own sources only: an entry of a list the
+	// CSL does not carry (the UN list, § 744.22 MIEU) has no official
+	// source string to show, and a CSL client would not expect it.
+	es := make([]clearance.Entity, 0, len(all))
+	for i := range all {
+		if m, ok := all[i].List.Meta(); ok && m.CSLSource != "" {
+			es = append(es, all[i])
+		}
+	}
 	x := &cslIndex{
 		entities:   es,
 		records:    make([]cslRecord, len(es)),
@@ -211,13 +220,10 @@ func cslType(t clearance.EntityType) *string {
 }
 
 func toCSLRecord(e *clearance.Entity) cslRecord {
-	src := string(e.List)
-	if m, ok := e.List.Meta(); ok && m.CSLSource != "" {
-		src = m.CSLSource
-	}
+	m, _ := e.List.Meta()
 	r := cslRecord{
 		ID:                   e.ID,
-		Source:               src,
+		Source:               m.CSLSource,
 		EntityNumber:         nullable(e.SourceID),
 		Type:                 cslType(e.Type),
 		Programs:             nonNil(e.Programs),

@@ -16,6 +16,7 @@ import (
 
 	clearance "github.com/clearance-oss/clearance"
 	"github.com/clearance-oss/clearance/app"
+	"github.com/clearance-oss/clearance/match"
 	"github.com/clearance-oss/clearance/store"
 	"github.com/xuri/excelize/v2"
 )
@@ -699,5 +700,27 @@ func TestOpenAPIReferencesResolve(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestCSLViewHoldsCSLSourcesOnly: entries of lists the CSL does not carry
+// (UN, MIEU) have no official source string and stay out of the CSL view.
+func TestCSLViewHoldsCSLSourcesOnly(t *testing.T) {
+	es := []clearance.Entity{
+		{ID: "el-1", List: clearance.EL, Name: "Alpha Trading Co"},
+		{ID: "un-1", List: clearance.UN, Name: "Alpha Trading Co"},
+		{ID: "mieu-1", List: clearance.MIEU, Name: "Alpha Trading Co"},
+	}
+	x := newCSLIndex(es, app.Snapshot{Version: "t"})
+	if len(x.records) != 1 || x.records[0].ID != "el-1" || x.records[0].Source != "Entity List (EL) - Bureau of Industry and Security" {
+		t.Fatalf("records %+v", x.records)
+	}
+	q := cslQuery{name: "alpha trading", nameToks: foldTokens("alpha trading"), size: 10}
+	if hits := x.search(match.NewIndex(es), &q); len(hits) != 1 {
+		t.Fatalf("%d hits, want the EL entry only", len(hits))
+	}
+	q.fuzzy = true
+	if hits := x.search(match.NewIndex(es), &q); len(hits) != 1 {
+		t.Fatalf("fuzzy: %d hits, want the EL entry only", len(hits))
 	}
 }
