@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/clearance-oss/clearance/store"
 )
@@ -26,6 +27,19 @@ type route struct {
 	role      store.Role // minimum role when access is accessKey
 	cors      bool       // allow cross-origin browser calls (CSL compatibility)
 	handle    handlerFunc
+}
+
+// transferTimeout bounds routes that move whole files (batch uploads and
+// result downloads) instead of Config.RequestTimeout: a 32 MiB upload over
+// a slow link legitimately takes longer than a screening may.
+const transferTimeout = 5 * time.Minute
+
+// timeout is how long one request on the route may take.
+func (rt route) timeout(def time.Duration) time.Duration {
+	if (rt.operation == "createBatch" || rt.operation == "batchResults") && def < transferTimeout {
+		return transferTimeout
+	}
+	return def
 }
 
 // RouteInfo describes a route for documentation and tests.

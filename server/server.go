@@ -204,7 +204,7 @@ func (s *Server) dispatch(path string, rts []route) http.Handler {
 			return
 		}
 		label = rt.method + " " + path
-		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), rt.timeout(s.cfg.RequestTimeout))
 		defer cancel()
 		r = r.WithContext(ctx)
 		a, err := s.authorize(r, *rt)
