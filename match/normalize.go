@@ -160,6 +160,13 @@ func unicodeDigit(r rune) int {
 // tokens, so "华为" (hua wei) still finds "Huawei".
 func writeHan(b *strings.Builder, rs []rune) {
 	b.WriteByte(' ')
+	if names, ok := japaneseReading(rs); ok {
+		for _, n := range names {
+			b.WriteString(n)
+			b.WriteByte(' ')
+		}
+		return
+	}
 	for i := 0; i < len(rs); {
 		matched := false
 		for n := min(tab.hanTermMaxLen, len(rs)-i); n >= 2; n-- {
@@ -180,6 +187,29 @@ func writeHan(b *strings.Builder, rs []rune) {
 		b.WriteByte(' ')
 		i++
 	}
+}
+
+// japaneseReading splits a run of Han characters into Japanese names of
+// japanese_names.tsv, longest first, and returns their readings; ok is
+// false unless the whole run splits and one part has two characters or more.
+func japaneseReading(rs []rune) (names []string, ok bool) {
+	long := false
+	for i := 0; i < len(rs); {
+		found := false
+		for n := min(tab.japaneseNameMaxLen, len(rs)-i); n >= 1; n-- {
+			if v, hit := tab.japaneseNames[string(rs[i:i+n])]; hit {
+				names = append(names, v)
+				long = long || n >= 2
+				i += n
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	return names, long
 }
 
 const (
@@ -254,10 +284,11 @@ func writeKana(b *strings.Builder, rs []rune) {
 }
 
 // hasAbjad reports whether s has letters of a script that leaves short
-// vowels unwritten (Arabic, Hebrew): its words are consonant skeletons.
+// vowels unwritten (Arabic, Hebrew) or implicit (Thai): its words are
+// consonant skeletons.
 func hasAbjad(s string) bool {
 	for _, r := range s {
-		if unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Hebrew, r) {
+		if unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Hebrew, r) || unicode.Is(unicode.Thai, r) {
 			return true
 		}
 	}

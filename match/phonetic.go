@@ -13,7 +13,7 @@ import "strings"
 //   - vowels (a e i o u y) and v are dropped, except that a word starting with
 //     a vowel keeps the marker "a" (v and w are semi-vowels across scripts:
 //     Hebrew and Arabic vav, Cyrillic в, so Vladimir and "vldymyr" agree);
-//   - doubled letters collapse.
+//   - doubled letters collapse (not across a dropped vowel).
 //
 // The key is a retrieval key and a similarity floor, never a match on its
 // own: the scorer combines it with the spelling distance (see similarity).
@@ -23,6 +23,7 @@ func phoneticKey(w string) string {
 	}
 	var b []byte
 	s := w
+	vowelGap := false
 	for i := 0; i < len(s); {
 		rest := s[i:]
 		var out byte
@@ -68,13 +69,19 @@ func phoneticKey(w string) string {
 			case 'a', 'e', 'i', 'o', 'u', 'y', 'v', 'w':
 				if i == 0 {
 					out = 'a'
+				} else {
+					vowelGap = true
 				}
 			default:
 				out = c
 			}
 		}
-		if out != 0 && (len(b) == 0 || b[len(b)-1] != out) {
-			b = append(b, out)
+		// Doubled letters collapse, but not across a vowel: David is "dd".
+		if out != 0 {
+			if len(b) == 0 || b[len(b)-1] != out || vowelGap {
+				b = append(b, out)
+			}
+			vowelGap = false
 		}
 		i += n
 	}

@@ -144,10 +144,19 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 		}
 	}
+	// Greedy by similarity; an alignment that covers two words on a side
+	// ranks a tenth higher, so that "jeong eun" / "jong un" as one pair is
+	// not broken up by the slightly closer "jeong" / "jong".
+	rank := func(p pair) float64 {
+		if p.q1 >= 0 || p.n1 >= 0 {
+			return p.sim + 0.1
+		}
+		return p.sim
+	}
 	slices.SortFunc(s.pairs, func(a, b pair) int {
-		switch {
-		case a.sim != b.sim:
-			if a.sim > b.sim {
+		switch ra, rb := rank(a), rank(b); {
+		case ra != rb:
+			if ra > rb {
 				return -1
 			}
 			return 1
@@ -424,8 +433,24 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 // pairSimilarity compares two pairs of adjacent words written together,
 // when they are split at different places; 0 otherwise.
 func pairSimilarity(qa, qb, la, lb string) float64 {
-	if len(qa)+len(qb) != len(la)+len(lb) || qa == la || !strings.HasPrefix(qa+qb, la) || !strings.HasSuffix(qa+qb, lb) {
+	if qa == la || qa[0] != la[0] {
 		return 0
 	}
-	return 1
+	nq, nl := len(qa)+len(qb), len(la)+len(lb)
+	if nq == nl && strings.HasPrefix(qa+qb, la) && strings.HasSuffix(qa+qb, lb) {
+		return 1
+	}
+	if nq-nl > 2 || nl-nq > 2 || nq < 5 {
+		return 0
+	}
+	// Romanised syllables split alike but spelt apart: "jeong eun" /
+	// "jong un" (Korean), as one romanisation of one name.
+	fq, fl := newForm(qa+qb), newForm(la+lb)
+	if fq.roman != fl.roman {
+		return 0
+	}
+	if sim, _ := similarity(&fq, &fl, false); sim >= 0.85 {
+		return sim
+	}
+	return 0
 }

@@ -28,6 +28,8 @@ type tables struct {
 	koreanSurnames            map[rune]string
 	hanTerms                  map[string]string // Han word → English words
 	hanTermMaxLen             int               // in runes
+	japaneseNames             map[string]string // kanji name → Hepburn reading
+	japaneseNameMaxLen        int               // in runes
 
 	legalForms      map[string]string // normalised form (may be several words) → class
 	legalFormMaxLen int               // in words
@@ -85,13 +87,14 @@ func loadTables() (*tables, error) {
 		scriptInitial:  map[string]string{},
 		koreanSurnames: map[rune]string{},
 		hanTerms:       map[string]string{},
+		japaneseNames:  map[string]string{},
 		legalForms:     map[string]string{},
 		stopWords:      map[string]bool{},
 		titles:         map[string]bool{},
 		canonical:      map[string]string{},
 		locations:      map[string]bool{},
 	}
-	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv"} {
+	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv"} {
 		err := readTSV(file, 1, func(_ int, f []string) error {
 			key := f[0]
 			if key == "" || utf8.RuneCountInString(key) > 2 {
@@ -162,6 +165,14 @@ func loadTables() (*tables, error) {
 		if n := utf8.RuneCountInString(f[0]); n > t.hanTermMaxLen {
 			t.hanTermMaxLen = n
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("japanese_names.tsv", 2, func(_ int, f []string) error {
+		t.japaneseNames[f[0]] = f[1]
+		t.japaneseNameMaxLen = max(t.japaneseNameMaxLen, utf8.RuneCountInString(f[0]))
 		return nil
 	})
 	if err != nil {

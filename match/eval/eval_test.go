@@ -50,7 +50,7 @@ func TestFloors(t *testing.T) {
 	}
 	floors := map[string]struct{ recall, fpRate, f1 float64 }{
 		eval.SetNameBench:   {f1: 0.78},
-		eval.SetCrossScript: {recall: 0.70},
+		eval.SetCrossScript: {recall: 0.90},
 		eval.SetYenteUN:     {recall: 0.97},
 		eval.SetPutin:       {recall: 0.60},
 		eval.SetNegUS:       {fpRate: 0.015},
@@ -61,11 +61,11 @@ func TestFloors(t *testing.T) {
 		eval.SetAbbrev:      {recall: 0.98},
 		eval.SetSpacing:     {recall: 0.96},
 		eval.SetCityDrop:    {recall: 0.97},
-		eval.SetExtraWords:  {recall: 0.90},
+		eval.SetExtraWords:  {recall: 0.93},
 		eval.SetPersonOrder: {recall: 0.98},
 		eval.SetMiddleName:  {recall: 0.96},
 		eval.SetRomanise:    {recall: 0.94},
-		eval.SetScript:      {recall: 0.82},
+		eval.SetScript:      {recall: 0.86},
 		eval.SetTypo1:       {recall: 0.97},
 		eval.SetTypo2:       {recall: 0.97},
 		eval.SetAlias:       {recall: 0.99},
