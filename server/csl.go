@@ -113,8 +113,9 @@ type cslResponse struct {
 type cslIndex struct {
 	entities    []clearance.Entity
 	records     []cslRecord
-	nameToks    [][][]string // per entity, per name (primary first), folded tokens
-	addrText    []string     // per entity: folded street, city, state, postal code and country text of every address
+	nameToks    [][][]string       // per entity, per name (primary first), folded tokens
+	postings    map[string][]int32 // folded name token → entities having it in some name, ascending
+	addrText    []string           // per entity: folded street, city, state, postal code and country text of every address
 	cityText    []string
 	stateText   []string
 	postalText  []string
@@ -143,6 +144,7 @@ func newCSLIndex(all []clearance.Entity, snap app.Snapshot) *cslIndex {
 		postalText: make([]string, len(es)),
 		streetText: make([]string, len(es)),
 		byID:       make(map[string]int, len(es)),
+		postings:   map[string][]int32{},
 	}
 	for i := range es {
 		e := &es[i]
@@ -152,6 +154,11 @@ func newCSLIndex(all []clearance.Entity, snap app.Snapshot) *cslIndex {
 		x.nameToks[i] = make([][]string, len(names))
 		for j, n := range names {
 			x.nameToks[i][j] = foldTokens(n)
+			for _, tok := range x.nameToks[i][j] {
+				if p := x.postings[tok]; len(p) == 0 || p[len(p)-1] != int32(i) {
+					x.postings[tok] = append(p, int32(i))
+				}
+			}
 		}
 		var all, city, state, postal, street []string
 		for _, a := range e.Addresses {
@@ -514,7 +521,16 @@ func (x *cslIndex) search(ix *match.Index, q *cslQuery) []cslHit {
 		}
 		// Not fuzzy: every word of the query must be a word of one listed
 		// name or alias (folded), as the CSL's standard analyser matches.
-		for i := range x.entities {
+		// Only entities holding the query's rarest word can qualify.
+		var candidates []int32
+		for k, tok := range q.nameToks {
+			p := x.postings[tok]
+			if k == 0 || len(p) < len(candidates) {
+				candidates = p
+			}
+		}
+		for _, ci := range candidates {
+			i := int(ci)
 			best := -1
 			for j, toks := range x.nameToks[i] {
 				if tokensContain(toks, q.nameToks) {
