@@ -32,9 +32,10 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 // runAuditVerify recomputes the hash chain; exit status 1 names the first
 // edited, deleted or reordered record.
 func runAuditVerify(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "audit verify", "[--json] [--anchor SEQ:HASH]")
+	fs := newFlagSet(env, "audit verify", "[--json] [--anchor SEQ:HASH] [--anchors FILE]")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	anchor := fs.String("anchor", "", "also check that record SEQ still has HASH, as noted from an earlier verify (detects a rewritten chain)")
+	anchors := fs.String("anchors", "", "check every SEQ:HASH line of FILE, then append the current head to it (keep FILE off the database host; run from cron)")
 	sf := addStoreFlags(fs, env)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -50,6 +51,11 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	}
 	if rep.OK && *anchor != "" {
 		if err := checkAnchor(ctx, s, *anchor, &rep); err != nil {
+			return err
+		}
+	}
+	if rep.OK && *anchors != "" {
+		if err := checkAnchorFile(ctx, s, *anchors, &rep); err != nil {
 			return err
 		}
 	}
@@ -87,6 +93,46 @@ func checkAnchor(ctx context.Context, s store.AuditTrail, anchor string, rep *st
 		rep.OK, rep.FirstBad, rep.Problem = false, seq, fmt.Sprintf("anchored record %d no longer exists", seq)
 	case !strings.EqualFold(recs[0].Hash, hash):
 		rep.OK, rep.FirstBad, rep.Problem = false, seq, fmt.Sprintf("record %d's hash is %s, not the anchored %s: the chain was rewritten", seq, recs[0].Hash, hash)
+	}
+	return nil
+}
+
+// checkAnchorFile checks every anchor line ("SEQ:HASH" then anything, e.g.
+// the time it was written) of path, and when all hold appends the current
+// head, so the file becomes an external, growing record of the chain.
+// A missing file is started.
+func checkAnchorFile(ctx context.Context, s store.AuditTrail, path string, rep *store.VerifyReport) error {
+	data, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("--anchors: %w", err)
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		a, _, _ := strings.Cut(line, " ")
+		if err := checkAnchor(ctx, s, a, rep); err != nil {
+			return fmt.Errorf("--anchors: %s line %d: %w", path, i+1, err)
+		}
+		if !rep.OK {
+			rep.Problem = fmt.Sprintf("%s (anchor from %s line %d)", rep.Problem, path, i+1)
+			return nil
+		}
+	}
+	if rep.HeadSeq == 0 {
+		return nil // nothing to anchor yet
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("--anchors: %w", err)
+	}
+	_, werr := fmt.Fprintf(f, "%d:%s %s\n", rep.HeadSeq, rep.HeadHash, time.Now().UTC().Format(time.RFC3339))
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fmt.Errorf("--anchors: %w", werr)
 	}
 	return nil
 }

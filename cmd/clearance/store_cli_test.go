@@ -143,6 +143,23 @@ func TestAuditVerifyExport(t *testing.T) {
 	if code, _, errs := runCLI(t, "", nil, "audit", "verify", "--anchor", "5:"+strings.Repeat("ab", 32), "--data-dir", dir); code != 1 || !strings.Contains(errs, "rewritten") {
 		t.Fatalf("verify with a wrong anchor: %d %s", code, errs)
 	}
+	anchorFile := filepath.Join(t.TempDir(), "anchors.log")
+	for i := 0; i < 2; i++ {
+		if code, _, errs := runCLI(t, "", nil, "audit", "verify", "--anchors", anchorFile, "--data-dir", dir); code != 0 {
+			t.Fatalf("verify --anchors #%d: %d %s", i, code, errs)
+		}
+	}
+	data, err := os.ReadFile(anchorFile)
+	if lines := strings.Split(strings.TrimSpace(string(data)), "\n"); err != nil || len(lines) != 2 || !strings.HasPrefix(lines[1], "9:") {
+		t.Fatalf("anchors file: %q %v", data, err)
+	}
+	// A rewritten chain no longer matches an anchor kept in the file.
+	if err := os.WriteFile(anchorFile, []byte("# kept elsewhere\n5:"+strings.Repeat("cd", 32)+" 2026-01-01\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, "", nil, "audit", "verify", "--anchors", anchorFile, "--data-dir", dir); code != 1 || !strings.Contains(errs, "line 2") {
+		t.Fatalf("verify against a wrong anchor file: %d %s", code, errs)
+	}
 	outFile := filepath.Join(t.TempDir(), "hik.csv")
 	code, _, errs = runCLI(t, "", nil, "audit", "export", "--format", "csv", "--party", "hikvision", "--country", "cn",
 		"--from", "2000-01-01", "--to", "2999-12-31", "--output", outFile, "--data-dir", dir)
