@@ -24,6 +24,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/clearance-oss/clearance/app"
@@ -184,7 +186,15 @@ type driver struct {
 
 func (d driver) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 	d.t.Helper()
-	if err := chromedp.Do(d.ctx, actions...); err != nil {
+	ctx := d.ctx
+	if chromedp.FromContext(ctx).Browser != nil {
+		// The browser runs already: bound this step (a timeout on the first
+		// call would bound the browser's whole life).
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+		defer cancel()
+	}
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		url, _ := chromedp.Run(d.ctx, chromedp.Location())
 		d.t.Fatalf("%s (at %s): %v", step, url, err)
 	}
@@ -399,4 +409,41 @@ func TestE2ETablet(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("eccns")),
 		shot(t, dir, "11-tablet-check"),
 	)
+
+	// Without JavaScript every page still works: the batch page refreshes
+	// itself (meta refresh) until the results are there, and the check form
+	// shows its fixed party rows with no dead "Add another party" button.
+	batchFile, err := filepath.Abs("testdata/batch.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.do("disable script",
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}),
+	)
+	// (chromedp's visibility checks and Text run JavaScript in the page, so
+	// this part waits with DOM-only queries and reads the HTML.)
+	d.do("check form without script",
+		chromedp.Navigate(s.srv.URL+"/check"),
+		chromedp.WaitReady(chromedp.ID("party_name_2")),
+	)
+	addRow, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("[data-add-row]")))
+	if err != nil || !strings.Contains(addRow, "hidden") {
+		t.Errorf("without JavaScript the add-party button shows: %q %v", addRow, err)
+	}
+	d.do("batch without script",
+		chromedp.Navigate(s.srv.URL+"/batches"),
+		chromedp.WaitReady(chromedp.ID("file")),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{batchFile}),
+		chromedp.Click(chromedp.CSS(`form[enctype="multipart/form-data"] button[type=submit]`)),
+		chromedp.WaitReady(chromedp.ID("hits-h")),
+		shot(t, dir, "12-tablet-batch-no-script"),
+	)
+	html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustHave(t, "batch page without JavaScript", html, "4 of 4 rows screened, 2 with hits")
 }
