@@ -178,6 +178,7 @@ func (s *Server) dispatch(path string, rts []route) http.Handler {
 				s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status(), "duration", time.Since(start), "request_id", w.Header().Get("X-Request-Id"))
 			}
 		}()
+		sw.Header().Set("X-Content-Type-Options", "nosniff")
 		if cors {
 			sw.Header().Set("Access-Control-Allow-Origin", "*")
 			if r.Method == http.MethodOptions {
