@@ -426,7 +426,7 @@ func TestAudit(t *testing.T) {
 func TestStaticAndNotFound(t *testing.T) {
 	s := newStack(t, fixtureEntities(t), app.Snapshot{}, nil)
 	b := newBrowser(t, s)
-	for _, p := range []string{"/static/style.css", "/static/console.js"} {
+	for _, p := range []string{"/static/style.css", "/static/console.js", "/static/example-batch.csv"} {
 		code, hdr, _ := b.get(p)
 		if code != http.StatusOK || hdr.Get("Content-Security-Policy") == "" {
 			t.Errorf("%s: %d, CSP %q", p, code, hdr.Get("Content-Security-Policy"))
