@@ -724,3 +724,42 @@ func TestCSLViewHoldsCSLSourcesOnly(t *testing.T) {
 		t.Fatalf("fuzzy: %d hits, want the EL entry only", len(hits))
 	}
 }
+
+// TestBatchRawXLSXUpload: an XLSX file sent as the raw body is screened
+// like a CSV one.
+func TestBatchRawXLSXUpload(t *testing.T) {
+	env := newTestEnv(t)
+	analyst := env.keys[store.RoleAnalyst]
+	f := excelize.NewFile()
+	for i, row := range [][]any{{"id", "name", "country"}, {"x1", "Hikvision", "CN"}, {"x2", "Northwind Traders", "US"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rec := env.do(t, "POST", "/v1/batches?filename=customers&reference=X-1", analyst, &buf, "Content-Type", mediaXLSX)
+	if rec.Code != 202 {
+		t.Fatalf("upload: %d %s", rec.Code, rec.Body.String())
+	}
+	b := decode[store.Batch](t, rec)
+	if b.Filename != "customers.xlsx" || b.Total != 2 {
+		t.Fatalf("batch %+v", b)
+	}
+	for deadline := time.Now().Add(10 * time.Second); b.Status != store.BatchDone; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) || b.Status == store.BatchFailed {
+			t.Fatalf("batch %+v", b)
+		}
+		b = decode[store.Batch](t, env.do(t, "GET", "/v1/batches/"+b.ID, analyst, nil))
+	}
+	if b.Hits != 1 {
+		t.Errorf("hits %d, want 1", b.Hits)
+	}
+	rec = env.do(t, "GET", "/v1/batches/"+b.ID+"/results?format=csv", analyst, nil)
+	if !strings.Contains(rec.Header().Get("Content-Disposition"), "customers-results.csv") || !strings.Contains(rec.Body.String(), "x2") {
+		t.Errorf("csv download: %v %s", rec.Header(), rec.Body.String())
+	}
+}
