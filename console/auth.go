@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -110,7 +111,7 @@ func (c *Console) requireRole(need store.Role, h http.HandlerFunc) http.HandlerF
 		s, ok := c.currentSession(r)
 		if !ok {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
-				http.Redirect(w, r, c.path("/login")+"?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
 			c.renderError(w, r, http.StatusUnauthorized, "Your session has ended. Sign in again.")

@@ -107,11 +107,6 @@ func (c *Console) now() time.Time {
 	return time.Now()
 }
 
-// path returns an absolute console path. The console is mounted at the root.
-func (c *Console) path(p string) string { return p }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
 func (c *Console) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
@@ -288,7 +283,7 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 		c.log.Error("console: sign-out", "user", s.Username, "err", err)
 	}
 	c.clearCookie(w, r, sessionCookie, "/")
-	http.Redirect(w, r, c.path("/login"), http.StatusSeeOther)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
 // safeNext keeps a post-sign-in redirect on this site: only a local path

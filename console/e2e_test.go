@@ -143,7 +143,8 @@ func shot(t *testing.T, dir, name string) chromedp.Action[chromedp.Void] {
 
 // a11yProblems lists what an automated look finds wrong on the page:
 // form controls without a label, images without alt text, a missing
-// language or main landmark, skipped heading levels.
+// language or main landmark, skipped heading levels — and inline styles,
+// which the Content-Security-Policy would block.
 const a11yProblems = `(() => {
   const out = [];
   if (!document.documentElement.lang) out.push("html has no lang");
@@ -155,6 +156,8 @@ const a11yProblems = `(() => {
     if (!labelled) out.push("unlabelled " + el.tagName.toLowerCase() + " " + (el.name || el.id));
   }
   for (const img of document.querySelectorAll("img")) if (!img.hasAttribute("alt")) out.push("img without alt");
+  // Not accessibility, but checked on every page too: the CSP forbids inline styles.
+  for (const el of document.querySelectorAll("[style]")) out.push("inline style (blocked by the CSP) on " + el.tagName.toLowerCase());
   let last = 0;
   for (const h of document.querySelectorAll("main h1, main h2, main h3, main h4")) {
     const n = +h.tagName[1];
