@@ -43,7 +43,12 @@ func analyze(words []string, person bool) analyzedName {
 	}
 	for i := 0; i < len(canon); {
 		{
-			if n, class := legalFormAt(canon, i); n > 0 && (n > 1 || len(canon[i]) > 2 || len(canon)-n >= 2) && (!person || len(canon[i]) > 2) {
+			n, class := legalFormAt(canon, i)
+			short := n == 1 && len(canon[i]) <= 2
+			// A two-letter form ("ag", "sa") counts when two other words
+			// remain or it ends a name of an organisation ("Siemens AG");
+			// "Thomas Sá" as a person keeps it.
+			if n > 0 && (!short || len(canon)-n >= 2 || (i+n == len(canon) && len(canon) > n && !person)) && (!person || !short) {
 				form := strings.Join(canon[i:i+n], " ")
 				a.ignored = append(a.ignored, clearance.IgnoredToken{Token: form, Reason: reasonLegalForm + " (" + class + ")"})
 				a.legal = append(a.legal, class)
@@ -52,12 +57,12 @@ func analyze(words []string, person bool) analyzedName {
 			}
 		}
 		w := canon[i]
-		if tab.titles[w] {
+		if tab.titles[w] && contentLeft(canon, i, 1) {
 			a.ignored = append(a.ignored, clearance.IgnoredToken{Token: w, Reason: reasonTitle})
 			i++
 			continue
 		}
-		if tab.stopWords[w] {
+		if tab.stopWords[w] && contentLeft(canon, i, 2) {
 			a.ignored = append(a.ignored, clearance.IgnoredToken{Token: w, Reason: reasonStopWord})
 			i++
 			continue
@@ -75,8 +80,19 @@ func analyze(words []string, person bool) analyzedName {
 	return a
 }
 
-// (A two-letter form such as "sa" or "ag" is a legal form only when at least
-// two other words remain: "Thomas Sá" is a person.)
+// contentLeft reports whether, besides words[i], the name has at least
+// least words that are not stop words, titles or legal forms: only then is
+// a stop word (two) or title (one) set aside ("Van Taylor" keeps its "van";
+// "President Putin" loses "president").
+func contentLeft(words []string, i, least int) bool {
+	n := 0
+	for j, w := range words {
+		if j != i && !tab.stopWords[w] && !tab.titles[w] && tab.legalForms[w] == "" {
+			n++
+		}
+	}
+	return n >= least
+}
 
 // joinInitials writes a run of three or more single letters as one word:
 // "A.B.C. Company" and "ABC Company" both have the word "abc". (Two letters

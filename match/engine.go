@@ -233,6 +233,9 @@ func newEngine(es []clearance.Entity) *engine {
 		}
 		if len(w.phonetic) >= 2 {
 			e.phonetic[w.phonetic] = append(e.phonetic[w.phonetic], int32(id))
+			if c := collapsed(w.phonetic); c != w.phonetic && len(c) >= 3 {
+				e.phonetic[c] = append(e.phonetic[c], int32(id))
+			}
 		}
 	}
 	// Place the hashes into buckets by their top bits (a counting sort: a
@@ -378,6 +381,11 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 		for _, id := range e.phonetic[phon] {
 			add(id)
 		}
+		if c := collapsed(phon); qw.abjad && c != phon && len(c) >= 3 {
+			for _, id := range e.phonetic[c] {
+				add(id)
+			}
+		}
 	}
 	// Best first: the candidate bound counts a name's best expansion.
 	slices.SortFunc(out, func(a, b expansion) int {
@@ -402,6 +410,9 @@ var (
 	// personExtraListedWeight is extraListedWeight for a person's listed
 	// name, whose middle names and second surnames customers rarely give.
 	personExtraListedWeight = 0.15
+	// personMiddleFactor discounts a query word that sits between two
+	// matched words of a person's name (a middle name or patronymic).
+	personMiddleFactor = 0.5
 	// contradictionWeight is the weight of a listed word the query
 	// replaced by a word of its own (see scorer.score).
 	contradictionWeight = 0.5

@@ -153,3 +153,16 @@ func romanKey(w string) string {
 	}
 	return string(b)
 }
+
+// collapsed writes every run of one letter in a key once: "gll" → "gl". An
+// abjad spelling drops the short vowel between two equal consonants
+// (جلالی, Jalali), so its skeleton is compared collapsed too.
+func collapsed(key string) string {
+	b := make([]byte, 0, len(key))
+	for i := 0; i < len(key); i++ {
+		if i == 0 || key[i] != key[i-1] {
+			b = append(b, key[i])
+		}
+	}
+	return string(b)
+}

@@ -57,6 +57,9 @@ type scorer struct {
 	chosen    []pair
 	usedQ     []bool
 	usedN     []bool
+	// queryExtra is each query word's weight in the denominator when it has
+	// no partner (0 when it has one).
+	queryExtra []float64
 	// listedExtra is each listed word's weight in the denominator when it
 	// has no partner (0 when it has one).
 	listedExtra []float64
@@ -188,9 +191,24 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 		den += p.w
 	}
 	contradicted := 0 // unpartnered query words that are not place names
+	firstQ, lastQ := len(qws), -1
+	for i := range qws {
+		if s.usedQ[i] {
+			firstQ, lastQ = min(firstQ, i), i
+		}
+	}
+	s.queryExtra = resetFloats(s.queryExtra, len(qws))
 	for i := range qws {
 		if !s.usedQ[i] {
-			den += unpairedQueryWeight(&qws[i])
+			w := unpairedQueryWeight(&qws[i])
+			// In a person's name, a query word between two matched ones is
+			// a middle name or patronymic the list does not give ("Sergey
+			// Viktorovich Lavrov" for Sergey Lavrov): it weighs less.
+			if n.person && i > firstQ && i < lastQ {
+				w *= personMiddleFactor
+			}
+			s.queryExtra[i] = w
+			den += w
 			if !qws[i].location {
 				contradicted++
 			}
@@ -362,7 +380,7 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 		p, ok := byQuery[i]
 		if !ok {
 			x.Alignments = append(x.Alignments, clearance.TokenAlignment{Query: qws[i].text, Kind: kindNone,
-				Weight: unpairedQueryWeight(&qws[i])})
+				Weight: s.queryExtra[i]})
 			continue
 		}
 		qt, lt := qws[p.q0].text, listedWords[p.n0]
@@ -414,8 +432,8 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 			return 1
 		}
 	}
-	if n-len(w) > 2 || len(w)-n > 2 || n < 6 || a[0] != w[0] {
-		return 0
+	if n-len(w) > 2 || len(w)-n > 2 || n < 6 || a[0] != w[0] || len(a) < 2 || len(b) < 2 {
+		return 0 // fuzzy joins only of words, not initials: "william w" is not "william"
 	}
 	j := a + b
 	if abjad && phoneticKey(w) == phoneticKey(j) {

@@ -32,7 +32,7 @@ var (
 	// comparisons; the scorer uses the two below, by side.
 	initialSimilarity = 0.75
 	// queryInitialSimilarity: the query writes "V." for the listed Vladimir.
-	queryInitialSimilarity = 0.9
+	queryInitialSimilarity = 0.8
 	// listedInitialSimilarity: the list writes "M." where the query has Murphy.
 	listedInitialSimilarity = 0.5
 	// shortWord is the longest word that must match exactly (or as an
@@ -217,7 +217,17 @@ func vowelSwap(a, b string) bool {
 // similarity.
 func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, string) {
 	s, kind := similarity(&qw.form, &w.form, bothListed)
-	if qw.abjad && s < abjadSimilarity && qw.phonetic == w.phonetic && len(qw.phonetic) >= 2 {
+	// Two-consonant skeletons are trusted only between words of similar
+	// length: "dud" (דוד) is David, "snaiai" is not "sun".
+	if !qw.abjad || s >= abjadSimilarity {
+		return s, kind
+	}
+	same := qw.phonetic == w.phonetic
+	if !same {
+		cq := collapsed(qw.phonetic)
+		same = len(cq) >= 3 && cq == collapsed(w.phonetic)
+	}
+	if same && (len(qw.phonetic) >= 3 || len(qw.phonetic) == 2 && abs(len(qw.text)-len(w.text)) <= 2) {
 		return abjadSimilarity, kindTranslit
 	}
 	return s, kind
@@ -265,4 +275,11 @@ func vowels(w string) int {
 		}
 	}
 	return v
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -245,6 +245,9 @@ func loadTables() (*tables, error) {
 // nearLegalWord returns the legal-form word w is a typo of (within the typo
 // budget of its length), or "".
 func (t *tables) nearLegalWord(w string) string {
+	if len(w) < 6 {
+		return "" // "chuck" is a name, not a misspelt "chusik"
+	}
 	for _, lw := range t.legalWords {
 		if lw[0] == w[0] && osaDistance(w, lw, maxEdits(len(lw))) <= maxEdits(len(lw)) {
 			return lw
