@@ -177,6 +177,8 @@ type LoadReport struct {
 	Description   string        `json:"description"`
 }
 
+// String is the report as printed: throughput, latency percentiles,
+// statuses, hits and, for --self runs, CPU per request.
 func (r *LoadReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "POST /v1/screen, %d workers, %s: %d requests, %.0f req/s, %d errors\n", r.Workers, r.Duration.Round(time.Millisecond), r.Requests, r.PerSecond, r.Errors)
