@@ -246,6 +246,14 @@ func TestAnalystScreenIsAuditedAsScreening(t *testing.T) {
 		t.Fatalf("screen: %d", code)
 	}
 	mustContain(t, "results", page, "BANCO NACIONAL DE CUBA", "(reference PO-4711)")
+	// As of a date before the Entity List listing (2019-10-09), Hikvision's
+	// EL entry is not yet there; after it, it is.
+	_, _, before := b.get("/screen?name=Hikvision&as_of=2019-10-01")
+	_, _, after := b.get("/screen?name=Hikvision&as_of=2019-10-10")
+	if strings.Contains(before, `class="badge EL"`) || !strings.Contains(after, `class="badge EL"`) {
+		t.Errorf("as-of screening: EL hit before listing %v, after %v", strings.Contains(before, `class="badge EL"`), strings.Contains(after, `class="badge EL"`))
+	}
+	mustContain(t, "as-of results", before, "Entries listed on 2019-10-01")
 	// An analyst can go from a hit straight to a check with the party filled in.
 	mustContain(t, "results", page, `href="/check?party=BANCO%20NACIONAL%20DE%20CUBA&amp;destination=CH"`)
 	recs, _ := s.store.ListAudit(context.Background(), store.Filter{Reference: "PO-4711"})

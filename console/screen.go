@@ -13,6 +13,7 @@ import (
 
 type screenData struct {
 	Name, Type, Country, Reference string
+	AsOf                           string // analysts: screen against the lists as they were on this date
 	Searched                       bool
 	Matches                        []clearance.Match
 	Threshold                      float64
@@ -29,6 +30,7 @@ func (c *Console) screenPage(w http.ResponseWriter, r *http.Request) {
 	d := screenData{
 		Name: strings.TrimSpace(q.Get("name")), Type: q.Get("type"),
 		Country: strings.ToUpper(strings.TrimSpace(q.Get("country"))), Reference: strings.TrimSpace(q.Get("reference")),
+		AsOf: strings.TrimSpace(q.Get("as_of")),
 	}
 	v := view{Title: "Screen", Nav: "screen", Data: &d}
 	if d.Name == "" {
@@ -40,7 +42,7 @@ func (c *Console) screenPage(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if a.Role.Allows(Analyst) {
 		var resp app.ScreenResponse
-		resp, err = c.cfg.Service.Screen(r.Context(), a, app.ScreenRequest{Name: d.Name, Type: d.Type, Country: d.Country, Reference: d.Reference})
+		resp, err = c.cfg.Service.Screen(r.Context(), a, app.ScreenRequest{Name: d.Name, Type: d.Type, Country: d.Country, Reference: d.Reference, AsOf: d.AsOf})
 		if err == nil && len(resp.Results) == 1 {
 			d.Matches, d.Threshold, d.Snapshot, d.AuditSeq = resp.Results[0].Matches, resp.Threshold, resp.Snapshot, resp.Audit.Seq
 		}
