@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -544,5 +545,27 @@ func TestSignInThrottle(t *testing.T) {
 	recs, _ := s.store.ListAudit(context.Background(), store.Filter{Kind: store.KindLogin, Decision: "denied"})
 	if len(recs) != maxFailures || recs[0].Origin != "127.0.0.1" {
 		t.Errorf("denied sign-ins audited: %d, origin %q", len(recs), recs[0].Origin)
+	}
+}
+
+// TestSecureCookieOverTLS: over HTTPS the session cookie is Secure.
+func TestSecureCookieOverTLS(t *testing.T) {
+	s := newStack(t, fixtureEntities(t), app.Snapshot{}, nil)
+	tls := httptest.NewTLSServer(s.console)
+	defer tls.Close()
+	c := tls.Client()
+	c.Jar, _ = cookiejar.New(nil)
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	b := &browser{t: t, base: tls.URL, c: c}
+	_, _, page := b.get("/login")
+	up := testUsers[store.RoleViewer]
+	code, hdr, _ := b.post("/login", url.Values{"csrf": {csrfOf(t, page)}, "username": {up[0]}, "password": {up[1]}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("sign in over TLS: %d", code)
+	}
+	for _, ck := range hdr.Values("Set-Cookie") {
+		if strings.HasPrefix(ck, "clearance_session=") && !strings.Contains(ck, "; Secure") {
+			t.Errorf("session cookie over TLS is not Secure: %s", ck)
+		}
 	}
 }
