@@ -100,6 +100,10 @@ type Config struct {
 	KeyCacheTTL time.Duration
 	// MaxBatchRows caps the rows of one batch upload; 0 means 100,000.
 	MaxBatchRows int
+	// MaxRunningBatches is how many batch jobs screen at once on this
+	// instance; more wait in status queued. 0 means 1: batches must not
+	// starve the interactive screenings an order system waits on.
+	MaxRunningBatches int
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
@@ -116,6 +120,9 @@ type Service struct {
 	maxRows  int
 
 	keys *keyCache
+
+	// jobSlots holds one token per running batch job.
+	jobSlots chan struct{}
 
 	// batch jobs run in the background until Close.
 	jobsCtx    context.Context
@@ -161,6 +168,10 @@ func New(cfg Config) (*Service, error) {
 		ttl = 5 * time.Second
 	}
 	s.keys = newKeyCache(ttl, s.now)
+	if cfg.MaxRunningBatches <= 0 {
+		cfg.MaxRunningBatches = 1
+	}
+	s.jobSlots = make(chan struct{}, cfg.MaxRunningBatches)
 	s.jobsCtx, s.cancelJobs = context.WithCancel(context.Background())
 	return s, nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -96,7 +97,8 @@ func (s *Service) StartBatch(ctx context.Context, a Actor, req BatchRequest, upl
 	if err != nil {
 		return store.Batch{}, fmt.Errorf("batch: %w", err)
 	}
-	opts := batch.Options{Threshold: req.Threshold, Lists: lists, Explain: true}
+	// Half the cores at most, so a batch leaves room for interactive screenings.
+	opts := batch.Options{Threshold: req.Threshold, Lists: lists, Explain: true, Workers: max(1, runtime.GOMAXPROCS(0)/2)}
 	auditReq := map[string]any{"batch": b.ID, "filename": base, "rows": rows, "lists": lists, "threshold": req.Threshold}
 	if _, err := s.audit(ctx, a, store.KindBatch, req.Reference, nil, nil, string(store.BatchQueued), auditReq, b); err != nil {
 		return store.Batch{}, err
@@ -122,6 +124,14 @@ func (s *Service) runBatch(a Actor, b store.Batch, path string, opts batch.Optio
 		if uerr := s.store.UpdateBatch(uctx, b.ID, store.BatchProgress{Status: store.BatchFailed, Error: err.Error()}); uerr != nil {
 			s.log.Error("batch: recording failure", "batch", b.ID, "err", uerr)
 		}
+	}
+	// Wait (status queued) for a free job slot.
+	select {
+	case s.jobSlots <- struct{}{}:
+		defer func() { <-s.jobSlots }()
+	case <-ctx.Done():
+		fail(errors.New("the server shut down before the batch started; upload it again"))
+		return
 	}
 	if err := s.store.UpdateBatch(ctx, b.ID, store.BatchProgress{Status: store.BatchRunning}); err != nil {
 		fail(err)

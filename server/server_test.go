@@ -763,3 +763,31 @@ func TestBatchRawXLSXUpload(t *testing.T) {
 		t.Errorf("csv download: %v %s", rec.Header(), rec.Body.String())
 	}
 }
+
+// TestBatchesQueueForOneSlot: with one job slot, several uploads all
+// finish, one after another.
+func TestBatchesQueueForOneSlot(t *testing.T) {
+	env := newTestEnv(t)
+	analyst := env.keys[store.RoleAnalyst]
+	var ids []string
+	for i := 0; i < 3; i++ {
+		rec := env.do(t, "POST", "/v1/batches", analyst, strings.NewReader("id,name\n1,Hikvision\n2,Rosneft\n"), "Content-Type", "text/csv")
+		if rec.Code != 202 {
+			t.Fatalf("upload %d: %d %s", i, rec.Code, rec.Body.String())
+		}
+		ids = append(ids, decode[store.Batch](t, rec).ID)
+	}
+	for _, id := range ids {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			b := decode[store.Batch](t, env.do(t, "GET", "/v1/batches/"+id, analyst, nil))
+			if b.Status == store.BatchDone && b.Done == 2 {
+				break
+			}
+			if b.Status == store.BatchFailed || time.Now().After(deadline) {
+				t.Fatalf("batch %+v", b)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
