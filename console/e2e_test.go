@@ -274,6 +274,9 @@ func TestE2EAnalystJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("destination"), "CN"),
 		chromedp.SendKeys(chromedp.ID("party_name_0"), "Hangzhou Hik-Vision Digital Tech Co"),
 		chromedp.SetValue(chromedp.ID("date"), "2025-10-15"),
+		// The script's "Add another party" adds a fourth, empty row (ignored).
+		chromedp.Click(chromedp.CSS("[data-add-row]")),
+		chromedp.WaitVisible(chromedp.ID("party_name_3")),
 		chromedp.Click(chromedp.CSS(`form[aria-label=Shipment] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(".verdict")),
 		shot(t, dir, "03-check"), checkA11y(t, "check"),
