@@ -41,9 +41,9 @@ var ErrBadCredentials = errors.New("console: unknown user or wrong password")
 // ErrNoSession is returned by Accounts.Session for an unknown or expired token.
 var ErrNoSession = errors.New("console: no such session")
 
-// Accounts signs users in and keeps their sessions. The store implements it
-// (users with slow password hashes, sessions with a CSRF token); tests use
-// a fake.
+// Accounts signs users in and keeps their sessions. StoreAccounts
+// implements it on the store (users with slow password hashes, sessions
+// with a CSRF token); the interface keeps the pages independent of how.
 type Accounts interface {
 	// SignIn checks the password and opens a session.
 	SignIn(ctx context.Context, username, password string) (Session, error)

@@ -5,9 +5,10 @@
 // The console does nothing of its own: screening, determinations, batches,
 // lists and the audit trail go through the same service functions the HTTP
 // API calls, with the signed-in user as the actor, so every action is
-// audited the same way. Mount the Handler at the root of the server's mux;
-// it serves /login, /logout, /, /screen, /entities/{id}, /check, /batches…,
-// /lists, /audit… and /static/….
+// audited the same way. A Console is an http.Handler for the root of the
+// server (the API server passes it every path the API does not claim); it
+// serves /login, /logout, /, /screen, /entities/{id}, /check, /batches…,
+// /lists, /audit…, /admin… and /static/…. See docs/console.md.
 package console
 
 import (
