@@ -36,7 +36,7 @@ const transferTimeout = 5 * time.Minute
 
 // timeout is how long one request on the route may take.
 func (rt route) timeout(def time.Duration) time.Duration {
-	if (rt.operation == "createBatch" || rt.operation == "batchResults") && def < transferTimeout {
+	if (rt.operation == "createBatch" || rt.operation == "batchResults" || rt.operation == "exportAudit") && def < transferTimeout {
 		return transferTimeout
 	}
 	return def
@@ -94,6 +94,7 @@ func (s *Server) routeTable() []route {
 		{get, "/v1/settings", "settings", accessKey, admin, false, s.settings},
 		{get, "/v1/audit", "audit", accessKey, admin, false, s.audit},
 		{get, "/v1/audit/verify", "verifyAudit", accessKey, admin, false, s.verifyAudit},
+		{get, "/v1/audit/export", "exportAudit", accessKey, admin, false, s.auditExport},
 
 		{get, "/consolidated_screening_list/v1/search", "cslSearch", accessKey, viewer, true, s.cslSearch},
 		{get, "/consolidated_screening_list/v1/sources", "cslSources", accessKey, viewer, true, s.cslSources},

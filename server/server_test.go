@@ -791,3 +791,25 @@ func TestBatchesQueueForOneSlot(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditExport: an admin exports the records of one reference as CSV;
+// the export is itself recorded.
+func TestAuditExport(t *testing.T) {
+	env := newTestEnv(t)
+	env.do(t, "POST", "/v1/screen", env.keys[store.RoleAnalyst], strings.NewReader(`{"name":"Hikvision","reference":"PO-77"}`))
+	env.do(t, "POST", "/v1/screen", env.keys[store.RoleAnalyst], strings.NewReader(`{"name":"Rosneft","reference":"PO-78"}`))
+	rec := env.do(t, "GET", "/v1/audit/export?reference=PO-77&format=csv", env.keys[store.RoleAdmin], nil)
+	lines := strings.Split(strings.TrimSpace(rec.Body.String()), "\n")
+	if rec.Code != 200 || len(lines) != 2 || !strings.HasPrefix(lines[0], "seq,time,actor") || !strings.Contains(lines[1], "Hikvision") {
+		t.Fatalf("export: %d %q", rec.Code, rec.Body.String())
+	}
+	rec = env.do(t, "GET", "/v1/audit/export?format=jsonl&party=rosneft", env.keys[store.RoleAdmin], nil)
+	if rec.Code != 200 || strings.Count(rec.Body.String(), "\n") != 1 || !strings.Contains(rec.Body.String(), `"reference":"PO-78"`) {
+		t.Fatalf("jsonl export: %d %q", rec.Code, rec.Body.String())
+	}
+	recs, _ := env.store.ListAudit(context.Background(), store.Filter{Kind: app.KindAuditExport})
+	if len(recs) != 2 || !strings.Contains(string(recs[0].Request), `"reference":"PO-77"`) {
+		t.Fatalf("export records: %+v", recs)
+	}
+	wantProblem(t, env.do(t, "GET", "/v1/audit/export?format=pdf", env.keys[store.RoleAdmin], nil), 400, "format")
+}

@@ -368,11 +368,8 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request, _ app.Actor) e
 	})
 }
 
-func (s *Server) audit(w http.ResponseWriter, r *http.Request, a app.Actor) error {
-	q, err := newQuery(r)
-	if err != nil {
-		return err
-	}
+// auditFilter reads the audit filters shared by /v1/audit and its export.
+func auditFilter(q *query) store.Filter {
 	f := store.Filter{
 		PartyName: q.str("party"),
 		Country:   strings.ToUpper(q.str("country")),
@@ -387,6 +384,15 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, a app.Actor) erro
 	}
 	f.From = q.date("from")
 	f.To = q.date("to")
+	return f
+}
+
+func (s *Server) audit(w http.ResponseWriter, r *http.Request, a app.Actor) error {
+	q, err := newQuery(r)
+	if err != nil {
+		return err
+	}
+	f := auditFilter(q)
 	if q.err != nil {
 		return q.err
 	}
@@ -395,6 +401,30 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, a app.Actor) erro
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"records": rs})
+}
+
+// auditExport streams the selected records as CSV or JSONL (15 CFR
+// 762.5(c): records retrievable by party name, country or reference).
+func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, a app.Actor) error {
+	q, err := newQuery(r)
+	if err != nil {
+		return err
+	}
+	f := auditFilter(q)
+	format := strings.ToLower(q.str("format"))
+	if q.err != nil {
+		return q.err
+	}
+	if format == "" {
+		format = "csv"
+	}
+	if format != "csv" && format != "jsonl" {
+		return problemf(http.StatusBadRequest, slugInvalidRequest, "Invalid request", "query parameter \"format\": %q: want csv or jsonl", format)
+	}
+	w.Header().Set("Content-Type", resultMedia[format])
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "clearance-audit." + format}))
+	_, err = s.svc.ExportAudit(r.Context(), a, f, format, w)
+	return err
 }
 
 func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request, a app.Actor) error {
