@@ -32,6 +32,7 @@ type engine struct {
 	delStart []uint32 // top delBits bits of a hash → first index in delHash
 
 	phonetic map[string][]int32 // phonetic key → word ids
+	abjad    map[string][]int32 // abjadKey → word ids
 
 	// expansions caches expand's answer for listed words (not transliterated
 	// from an abjad), which recur across queries: word id → *[]expansion.
@@ -44,6 +45,7 @@ type engine struct {
 // wordInfo is one vocabulary word.
 type wordInfo struct {
 	form
+	abjad    string // abjadKey, for queries in Arabic, Hebrew or Thai script
 	idf      float64
 	location bool
 }
@@ -166,7 +168,8 @@ func analyzeEntities(es []clearance.Entity) [][]analyzedListing {
 }
 
 func newEngine(es []clearance.Entity) *engine {
-	e := &engine{vocab: make(map[string]int32, 1<<16), joined: make(map[string][]int32, 1<<17), phonetic: make(map[string][]int32, 1<<15)}
+	e := &engine{vocab: make(map[string]int32, 1<<16), joined: make(map[string][]int32, 1<<17),
+		phonetic: make(map[string][]int32, 1<<15), abjad: make(map[string][]int32, 1<<15)}
 	wordID := func(w string) int32 {
 		if id, ok := e.vocab[w]; ok {
 			return id
@@ -233,9 +236,10 @@ func newEngine(es []clearance.Entity) *engine {
 		}
 		if len(w.phonetic) >= 2 {
 			e.phonetic[w.phonetic] = append(e.phonetic[w.phonetic], int32(id))
-			if c := collapsed(w.phonetic); c != w.phonetic && len(c) >= 3 {
-				e.phonetic[c] = append(e.phonetic[c], int32(id))
-			}
+		}
+		if k := abjadKey(w.text); len(k) >= 2 {
+			e.words[id].abjad = k
+			e.abjad[k] = append(e.abjad[k], int32(id))
 		}
 	}
 	// Place the hashes into buckets by their top bits (a counting sort: a
@@ -372,7 +376,7 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 		// A listed word may differ from another by one edit only (see
 		// similarity), so one deletion suffices to find its neighbours.
 		edits := maxEdits(len(w))
-		if listed {
+		if listed && len(w) < 10 {
 			edits = min(edits, 1)
 		}
 		deletionHashes(w, edits, func(h uint64) { e.deletions(h, add) })
@@ -381,8 +385,8 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 		for _, id := range e.phonetic[phon] {
 			add(id)
 		}
-		if c := collapsed(phon); qw.abjad && c != phon && len(c) >= 3 {
-			for _, id := range e.phonetic[c] {
+		if qw.abjad {
+			for _, id := range e.abjad[abjadKey(w)] {
 				add(id)
 			}
 		}

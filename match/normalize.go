@@ -106,8 +106,8 @@ func writeScript(b *strings.Builder, rs []rune, i int) int {
 		b.WriteString(v)
 		return 1
 	}
-	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r) {
-		return 1 // a combining mark with no table entry (stress, vowel sign): drop
+	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r) {
+		return 1 // a combining mark with no table entry (stress, an Indic vowel sign): drop, inside the word
 	}
 	// Latin letters with diacritics: decompose and keep the base letters.
 	if unicode.IsLetter(r) || unicode.IsDigit(r) {

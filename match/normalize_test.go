@@ -183,3 +183,12 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+func TestSimilarityLong(t *testing.T) {
+	for _, c := range [][2]string{{"vladimirovitj", "vladimirovich"}, {"wladimirowitsch", "vladimirovich"}} {
+		fa, fb := newForm(c[0]), newForm(c[1])
+		if s, k := similarity(&fa, &fb, true); s < 0.85 {
+			t.Errorf("similarity(%q, %q) = %.3f (%s), want ≥ 0.85", c[0], c[1], s, k)
+		}
+	}
+}

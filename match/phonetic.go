@@ -166,3 +166,21 @@ func collapsed(key string) string {
 	}
 	return string(b)
 }
+
+// abjadKey is the consonant skeleton under which a word written in Arabic
+// script (or Hebrew, Thai) meets its Latin spelling: those scripts have no
+// p or v and write them b and f (بوتين, Putin; فلاديمير, Vladimir), so b
+// and p, f and v count as one, then phoneticKey applies and doubled letters
+// collapse.
+func abjadKey(w string) string {
+	b := []byte(w)
+	for i, c := range b {
+		switch c {
+		case 'b':
+			b[i] = 'p'
+		case 'f':
+			b[i] = 'v'
+		}
+	}
+	return collapsed(phoneticKey(string(b)))
+}

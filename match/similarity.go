@@ -146,7 +146,7 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 	}
 	longer := max(la, lb)
 	edits := maxEdits(shorter)
-	if bothListed {
+	if bothListed && shorter < 10 {
 		edits = min(edits, 1)
 	}
 	// Words of four or five letters are often acronyms or brands one edit
@@ -167,9 +167,15 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 	if a[0] != b[0] && !firstTypo {
 		edits = min(edits, 1) // a changed first letter is the one typo allowed: not Borges/Torres
 	}
+	// Long names carry more romanisation differences (Wladimirowitsch /
+	// Vladimirovich: four edits, one romanisation key).
+	romanEdits := 3
+	if longer >= 12 {
+		romanEdits = 4
+	}
 	limit := edits
 	if fa.roman == fb.roman || fa.phonetic == fb.phonetic {
-		limit = 3
+		limit = romanEdits
 	}
 	d := osaDistance(a, b, limit)
 	edit := 0.0
@@ -182,7 +188,7 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 	// (LTTE, "lta", and Lotte, "lata") stays apart.
 	// Long consonant skeletons (Aleksandr/Alexander: "alksndr") are
 	// specific enough to say the same of words whose vowels differ more.
-	if d <= 3 && vowels(a) >= 1 && vowels(b) >= 1 && (fa.roman == fb.roman || len(fa.phonetic) >= 5 && fa.phonetic == fb.phonetic) {
+	if d <= romanEdits && vowels(a) >= 1 && vowels(b) >= 1 && (fa.roman == fb.roman || len(fa.phonetic) >= 5 && fa.phonetic == fb.phonetic) {
 		if p := 1 - phoneticPenaltyPerEdit*float64(d)/float64(longer); p > edit {
 			return p, kindPhonetic
 		}
@@ -222,12 +228,14 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 	if !qw.abjad || s >= abjadSimilarity {
 		return s, kind
 	}
-	same := qw.phonetic == w.phonetic
-	if !same {
-		cq := collapsed(qw.phonetic)
-		same = len(cq) >= 3 && cq == collapsed(w.phonetic)
+	wk := w.abjad
+	if wk == "" {
+		wk = abjadKey(w.text) // a word of an ad-hoc name (Compare)
 	}
-	if same && (len(qw.phonetic) >= 3 || len(qw.phonetic) == 2 && abs(len(qw.text)-len(w.text)) <= 2) {
+	qk := abjadKey(qw.text)
+	similar := abs(len(qw.text)-len(w.text)) <= 2
+	if qk == wk && (len(qk) >= 3 || len(qk) == 2 && similar) ||
+		qw.phonetic == w.phonetic && (len(qw.phonetic) >= 3 || len(qw.phonetic) == 2 && similar) {
 		return abjadSimilarity, kindTranslit
 	}
 	return s, kind
