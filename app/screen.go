@@ -257,6 +257,7 @@ type SearchRequest struct {
 	Limit     int
 	Reference string
 	Explain   bool
+	AsOf      string // YYYY-MM-DD: only entries listed on that date
 }
 
 // SearchResponse is the answer to a quick search.
@@ -276,7 +277,7 @@ func (s *Service) Search(ctx context.Context, a Actor, req SearchRequest) (Searc
 	}
 	explain := req.Explain
 	sr := ScreenRequest{Name: req.Name, Type: req.Type, Country: req.Country, Lists: req.Lists,
-		Threshold: req.Threshold, Limit: req.Limit, Reference: req.Reference, Explain: &explain}
+		Threshold: req.Threshold, Limit: req.Limit, Reference: req.Reference, Explain: &explain, AsOf: req.AsOf}
 	q, err := sr.validate()
 	if err != nil {
 		return SearchResponse{}, err

@@ -306,6 +306,7 @@ func TestBadInputIsA4xxProblem(t *testing.T) {
 		{"GET", "/v1/search?name=%FF", "", "", analyst, 400, "UTF-8"},
 		{"GET", "/v1/search?name=a&limit=x", "", "", analyst, 400, `"limit"`},
 		{"GET", "/v1/search?name=a&name=b", "", "", analyst, 400, "once"},
+		{"GET", "/v1/search?name=a&as_of=2020-13-01", "", "", analyst, 400, `"as_of"`},
 		{"POST", "/v1/check", `{"destination":"CN"}`, "application/json", analyst, 400, `"items"`},
 		{"POST", "/v1/check", `{"items":[{"eccn":"EAR99"}]}`, "application/json", analyst, 400, `"destination"`},
 		{"POST", "/v1/check", `{"items":[{"eccn":"EAR99"}],"destination":"CN","date":"1.1.2020"}`, "application/json", analyst, 400, `"date"`},

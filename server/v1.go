@@ -77,6 +77,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, a app.Actor) err
 		Limit:     q.integer("limit", 0, 0, app.MaxMatches),
 		Explain:   q.boolean("explain", false),
 		Reference: q.str("reference"),
+		AsOf:      q.str("as_of"),
 	}
 	if q.err != nil {
 		return q.err
