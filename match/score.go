@@ -433,8 +433,10 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 			return 1
 		}
 	}
-	if n-len(w) > 2 || len(w)-n > 2 || n < 6 || a[0] != w[0] || len(a) < 2 || len(b) < 2 {
-		return 0 // fuzzy joins only of words, not initials: "william w" is not "william"
+	if n-len(w) > 2 || len(w)-n > 2 || n < 6 || a[0] != w[0] || len(a) < 2 || len(b) < 2 || b[len(b)-1] != w[len(w)-1] {
+		// Fuzzy joins only of words, not initials ("william w" is not
+		// "william"), and only of words that begin and end alike.
+		return 0
 	}
 	j := a + b
 	if abjad && phoneticKey(w) == phoneticKey(j) {
@@ -452,7 +454,7 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 // pairSimilarity compares two pairs of adjacent words written together,
 // when they are split at different places; 0 otherwise.
 func pairSimilarity(qa, qb, la, lb string) float64 {
-	if qa == la || qa[0] != la[0] {
+	if qa == la || qa[0] != la[0] || qb[len(qb)-1] != lb[len(lb)-1] {
 		return 0
 	}
 	nq, nl := len(qa)+len(qb), len(la)+len(lb)
