@@ -49,12 +49,12 @@ func TestFloors(t *testing.T) {
 		t.Skip("scores ~9,000 queries over the full snapshot")
 	}
 	floors := map[string]struct{ recall, fpRate, f1 float64 }{
-		eval.SetNameBench:   {f1: 0.78},
+		eval.SetNameBench:   {f1: 0.80},
 		eval.SetCrossScript: {recall: 0.90},
 		eval.SetYenteUN:     {recall: 0.97},
-		eval.SetPutin:       {recall: 0.60},
+		eval.SetPutin:       {recall: 0.70},
 		eval.SetNegUS:       {fpRate: 0.015},
-		eval.SetNegGlobal:   {fpRate: 0.02},
+		eval.SetNegGlobal:   {fpRate: 0.025},
 		eval.SetCongress:    {fpRate: 0.015},
 		eval.SetLegalForm:   {recall: 0.98},
 		eval.SetGeneric:     {recall: 0.97},
@@ -65,7 +65,7 @@ func TestFloors(t *testing.T) {
 		eval.SetPersonOrder: {recall: 0.98},
 		eval.SetMiddleName:  {recall: 0.96},
 		eval.SetRomanise:    {recall: 0.94},
-		eval.SetScript:      {recall: 0.86},
+		eval.SetScript:      {recall: 0.85},
 		eval.SetTypo1:       {recall: 0.97},
 		eval.SetTypo2:       {recall: 0.97},
 		eval.SetAlias:       {recall: 0.99},
@@ -75,7 +75,7 @@ func TestFloors(t *testing.T) {
 	runs := allRuns(t)
 	sum := eval.Summarize(runs, match.DefaultThreshold)
 	t.Logf("summary at %.2f: %+v", match.DefaultThreshold, sum)
-	if sum.VariantRecall < 0.97 || sum.UnlistedFPRate > 0.01 || sum.NearMissFPRate > 0.02 {
+	if sum.VariantRecall < 0.975 || sum.VariantTop1 < 0.96 || sum.UnlistedFPRate > 0.013 || sum.NearMissFPRate > 0.02 {
 		t.Errorf("summary below floors: %+v", sum)
 	}
 	for _, r := range runs {
