@@ -179,6 +179,7 @@ func (c *Console) auditExport(w http.ResponseWriter, r *http.Request) {
 		ctype = "application/jsonl; charset=utf-8"
 	}
 	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="clearance-audit-%s.%s"`, c.now().UTC().Format("20060102-150405"), format))
 	if _, err := store.ExportAudit(r.Context(), auditReader{c.cfg.Service, actor(r)}, f, format, w); err != nil {
 		// Headers are gone; the truncated file ends without a final record.

@@ -168,6 +168,7 @@ func (c *Console) batchDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	name := strings.TrimSuffix(b.Filename, fileExt(b.Filename)) + "-results." + format
 	w.Header().Set("Content-Type", downloadTypes[format])
+	w.Header().Set("Cache-Control", "no-store") // screening results stay off shared caches and disks
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", asciiFilename(name)))
 	if err := c.cfg.Service.WriteBatchResults(r.Context(), a, b.ID, format, w); err != nil {
 		c.log.Error("console: batch download", "batch", b.ID, "err", err)
