@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/clearance-oss/clearance/app"
 	"github.com/clearance-oss/clearance/store"
@@ -378,6 +381,33 @@ func TestBatch(t *testing.T) {
 	if code, _, _ := b.get("/batches/" + id + "/results.exe"); code != http.StatusNotFound {
 		t.Errorf("results.exe: %d", code)
 	}
+	// The same rows as an Excel workbook (made here with excelize from the CSV).
+	wb := excelize.NewFile()
+	for i, line := range strings.Split(strings.TrimSpace(string(csv)), "\n") {
+		cells := strings.Split(line, ",")
+		row := make([]any, len(cells))
+		for j, c := range cells {
+			row[j] = c
+		}
+		if err := wb.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	xlsx, err := wb.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, hdr, page = upload("customers.xlsx", xlsx.Bytes())
+	if code != http.StatusSeeOther {
+		t.Fatalf("xlsx upload: %d\n%s", code, page)
+	}
+	xdone := waitBatch(t, s.svc, app.Actor{ID: "user:anna", Role: store.RoleAnalyst}, strings.TrimPrefix(hdr.Get("Location"), "/batches/"))
+	if xdone.Status != store.BatchDone || xdone.Total != 4 || xdone.Hits != 2 {
+		t.Errorf("xlsx batch: %+v, want done with 4 rows and 2 hits", xdone)
+	}
+	_, _, page = b.get("/batches")
+	mustContain(t, "batch list", page, "customers.csv", "customers.xlsx")
+
 	// Another analyst does not see anna's batch.
 	b2 := newBrowser(t, s)
 	b2.signIn(store.RoleAdmin)
