@@ -1,8 +1,6 @@
 package console
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -11,14 +9,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/clearance-oss/clearance/app"
 	"github.com/clearance-oss/clearance/store"
 )
 
-// The audit pages read and verify the trail through app.Service (admin
-// only, as in the API). Export uses store.ExportAudit over app.Service.Audit
-// (auditReader), so the role check is the service's. A verify and an export
-// each append an audit record of their own, so the trail shows who read it.
+// The audit pages read, verify and export the trail through app.Service
+// (admin only, as in the API). app records an export itself
+// (audit.export); the console records a verification (audit.verify), which
+// app does not, so the trail shows when the chain was last checked and by
+// whom.
 
 // auditPageSize is how many records one audit page shows.
 const auditPageSize = 50
@@ -79,25 +77,6 @@ func parseAuditQuery(r *http.Request) (auditQuery, store.Filter, error) {
 		q.Before, f.Before = n, n
 	}
 	return q, f, nil
-}
-
-// auditReader lets store.ExportAudit page through the trail with the
-// signed-in user's rights: ListAudit goes through app.Service.Audit.
-type auditReader struct {
-	svc Service
-	a   app.Actor
-}
-
-func (ar auditReader) ListAudit(ctx context.Context, f store.Filter) ([]store.Record, error) {
-	return ar.svc.Audit(ctx, ar.a, f)
-}
-
-func (ar auditReader) AppendAudit(context.Context, store.Record) (store.Record, error) {
-	return store.Record{}, errors.New("console: audit export is read-only")
-}
-
-func (ar auditReader) VerifyAudit(ctx context.Context) (store.VerifyReport, error) {
-	return ar.svc.VerifyAudit(ctx, ar.a)
 }
 
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) {
@@ -164,27 +143,46 @@ func (c *Console) auditExport(w http.ResponseWriter, r *http.Request) {
 		c.renderError(w, r, http.StatusNotFound, "Audit exports are .csv or .jsonl.")
 		return
 	}
-	q, f, err := parseAuditQuery(r)
+	_, f, err := parseAuditQuery(r)
 	if err != nil {
 		c.renderError(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
 	f.Before = 0
-	if err := c.appendAudit(r, "audit.export", "ok", q.values(), map[string]string{"format": string(format)}); err != nil {
-		c.serviceError(w, r, "recording the export", err)
-		return
-	}
 	ctype := "text/csv; charset=utf-8"
 	if format == store.FormatJSONL {
 		ctype = "application/jsonl; charset=utf-8"
 	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="clearance-audit-%s.%s"`, c.now().UTC().Format("20060102-150405"), format))
-	if _, err := store.ExportAudit(r.Context(), auditReader{c.cfg.Service, actor(r)}, f, format, w); err != nil {
-		// Headers are gone; the truncated file ends without a final record.
+	// The download headers go out with the first byte, so an error before
+	// it (the export could not be recorded, say) is still an error page.
+	out := &startOnWrite{w: w, start: func() {
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="clearance-audit-%s.%s"`, c.now().UTC().Format("20060102-150405"), format))
+	}}
+	if _, err := c.cfg.Service.ExportAudit(r.Context(), actor(r), f, string(format), out); err != nil {
+		if !out.started {
+			c.serviceError(w, r, "exporting the audit trail", err)
+			return
+		}
+		// A truncated file ends without its last record; the error is logged.
 		c.log.Error("console: audit export", "err", err)
 	}
+}
+
+// startOnWrite calls start before the first Write.
+type startOnWrite struct {
+	w       http.ResponseWriter
+	start   func()
+	started bool
+}
+
+func (s *startOnWrite) Write(p []byte) (int, error) {
+	if !s.started {
+		s.started = true
+		s.start()
+	}
+	return s.w.Write(p)
 }
 
 // appendAudit records a console-only action (reading the trail) with the

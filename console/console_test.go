@@ -200,9 +200,13 @@ func TestScreenAndEntity(t *testing.T) {
 	if strings.Contains(page, "BANCO NACIONAL") {
 		t.Error("the Cuban bank matched Hikvision")
 	}
+	// A viewer can search as of a date too (before the EL listing: no EL hit).
+	if _, _, before := b.get("/screen?name=Hikvision&as_of=2019-10-01"); strings.Contains(before, `class="badge EL"`) || !strings.Contains(before, "Entries listed on 2019-10-01") {
+		t.Error("viewer as-of search before the listing shows the EL entry")
+	}
 	// A viewer's search is audited as a search.
 	recs, _ := s.store.ListAudit(context.Background(), store.Filter{Kind: store.KindSearch})
-	if len(recs) != 1 || recs[0].Actor != "user:vera" || recs[0].Parties[0] != "Hikvision" || recs[0].Decision != "hit" {
+	if len(recs) != 2 || recs[0].Actor != "user:vera" || recs[0].Parties[0] != "Hikvision" || recs[0].Decision != "hit" {
 		t.Errorf("search audit records: %+v", recs)
 	}
 

@@ -13,7 +13,7 @@ import (
 
 type screenData struct {
 	Name, Type, Country, Reference string
-	AsOf                           string // analysts: screen against the lists as they were on this date
+	AsOf                           string // screen against the lists as they were on this date
 	Searched                       bool
 	Matches                        []clearance.Match
 	Threshold                      float64
@@ -48,7 +48,7 @@ func (c *Console) screenPage(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		var resp app.SearchResponse
-		resp, err = c.cfg.Service.Search(r.Context(), a, app.SearchRequest{Name: d.Name, Type: d.Type, Country: d.Country, Explain: true})
+		resp, err = c.cfg.Service.Search(r.Context(), a, app.SearchRequest{Name: d.Name, Type: d.Type, Country: d.Country, Explain: true, AsOf: d.AsOf})
 		if err == nil {
 			d.Matches, d.Snapshot, d.AuditSeq = resp.Matches, resp.Snapshot, resp.Audit.Seq
 			d.Threshold = match.DefaultThreshold // Search uses the calibrated default

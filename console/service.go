@@ -27,6 +27,7 @@ type Service interface {
 	WriteBatchResults(ctx context.Context, a app.Actor, id, format string, w io.Writer) error
 	Audit(ctx context.Context, a app.Actor, f store.Filter) ([]store.Record, error)
 	VerifyAudit(ctx context.Context, a app.Actor) (store.VerifyReport, error)
+	ExportAudit(ctx context.Context, a app.Actor, f store.Filter, format string, w io.Writer) (int64, error)
 	CreateKey(ctx context.Context, a app.Actor, req app.CreateKeyRequest) (app.CreatedKey, error)
 	ListKeys(ctx context.Context, a app.Actor) ([]store.APIKey, error)
 	RevokeKey(ctx context.Context, a app.Actor, id string) error
