@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/clearance-oss/clearance/app"
+	"github.com/clearance-oss/clearance/server"
 	"github.com/clearance-oss/clearance/store"
 )
 
@@ -601,5 +602,32 @@ func TestSecureCookieOverTLS(t *testing.T) {
 		if strings.HasPrefix(ck, "clearance_session=") && !strings.Contains(ck, "; Secure") {
 			t.Errorf("session cookie over TLS is not Secure: %s", ck)
 		}
+	}
+}
+
+// TestMountedUnderAPIServer: behind server.New the API keeps its routes and
+// the console gets every other path, as `clearance serve` wires them.
+func TestMountedUnderAPIServer(t *testing.T) {
+	s := newStack(t, fixtureEntities(t), app.Snapshot{}, nil)
+	api, err := server.New(server.Config{Service: s.svc, Console: s.console})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	b := &browser{t: t, base: srv.URL, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	b.c.Jar, _ = cookiejar.New(nil)
+	for path, want := range map[string]int{"/login": 200, "/static/style.css": 200, "/screen": 303, "/v1/lists": 401, "/healthz": 200, "/nope": 404} {
+		if code, _, _ := b.get(path); code != want {
+			t.Errorf("GET %s through the API server: %d, want %d", path, code, want)
+		}
+	}
+	b.signIn(store.RoleViewer)
+	if code, _, page := b.get("/screen?name=Hikvision"); code != 200 || !strings.Contains(page, `class="badge EL"`) {
+		t.Errorf("screen through the API server: %d", code)
+	}
+	// The console's session is not an API key.
+	if code, _, _ := b.get("/v1/search?name=Hikvision"); code != http.StatusUnauthorized {
+		t.Errorf("/v1/search with only a console session: %d, want 401", code)
 	}
 }
