@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,14 +19,31 @@ type CommitFunc func(ctx context.Context, recs []*Record) error
 // costing about as much for one record as for a hundred, this is what lets
 // SQLite record thousands of audited requests per second.
 type GroupCommitter struct {
-	commit   CommitFunc
-	maxBatch int
-	now      func() time.Time
+	commit    CommitFunc
+	maxBatch  int
+	maxLinger time.Duration
+	now       func() time.Time
 
 	mu     sync.RWMutex // guards closed and sends on queue
 	closed bool
 	queue  chan *pendingAppend
 	done   chan struct{}
+
+	commits, records, failed atomic.Int64 // see Stats
+}
+
+// GroupCommitStats counts what a GroupCommitter has done since it started:
+// Records/Commits is the mean batch size, the figure that decides what an
+// audited request costs (a commit's fixed cost is shared by its batch).
+type GroupCommitStats struct {
+	Commits int64 `json:"commits"` // transactions attempted
+	Records int64 `json:"records"` // records in them
+	Failed  int64 `json:"failed"`  // transactions that failed (their records were not written)
+}
+
+// Stats returns the counts so far.
+func (g *GroupCommitter) Stats() GroupCommitStats {
+	return GroupCommitStats{Commits: g.commits.Load(), Records: g.records.Load(), Failed: g.failed.Load()}
 }
 
 type pendingAppend struct {
@@ -37,18 +55,48 @@ type pendingAppend struct {
 // CommitTimeout bounds one group-commit transaction.
 const CommitTimeout = 30 * time.Second
 
-// NewGroupCommitter starts the writer goroutine. maxBatch bounds the records
-// per transaction (<= 0 means 512).
+// DefaultMaxLinger is how long, at most, the writer waits for more records
+// before committing a batch (see GroupCommitOptions.MaxLinger).
+const DefaultMaxLinger = 2 * time.Millisecond
+
+// GroupCommitOptions tune a GroupCommitter. The zero value is the default.
+type GroupCommitOptions struct {
+	// MaxBatch bounds the records per transaction (<= 0 means 512).
+	MaxBatch int
+	// MaxLinger bounds how long the writer waits, once a record is
+	// queued, for more records to share its transaction (0 means
+	// DefaultMaxLinger; negative turns lingering off). The writer only
+	// lingers while lingering pays — while appends arrive concurrently —
+	// so a lone sequential caller is not slowed down (see run).
+	MaxLinger time.Duration
+}
+
+// NewGroupCommitter starts the writer goroutine with the default linger.
+// maxBatch bounds the records per transaction (<= 0 means 512).
 func NewGroupCommitter(commit CommitFunc, maxBatch int) *GroupCommitter {
+	return NewGroupCommitterWith(commit, GroupCommitOptions{MaxBatch: maxBatch})
+}
+
+// NewGroupCommitterWith starts the writer goroutine with opts.
+func NewGroupCommitterWith(commit CommitFunc, opts GroupCommitOptions) *GroupCommitter {
+	maxBatch := opts.MaxBatch
 	if maxBatch <= 0 {
 		maxBatch = 512
 	}
+	linger := opts.MaxLinger
+	switch {
+	case linger == 0:
+		linger = DefaultMaxLinger
+	case linger < 0:
+		linger = 0
+	}
 	g := &GroupCommitter{
-		commit:   commit,
-		maxBatch: maxBatch,
-		now:      time.Now,
-		queue:    make(chan *pendingAppend, maxBatch*4),
-		done:     make(chan struct{}),
+		commit:    commit,
+		maxBatch:  maxBatch,
+		maxLinger: linger,
+		now:       time.Now,
+		queue:     make(chan *pendingAppend, maxBatch*4),
+		done:      make(chan struct{}),
 	}
 	go g.run()
 	return g
@@ -86,22 +134,50 @@ func (g *GroupCommitter) Append(ctx context.Context, r Record) (Record, error) {
 	return p.rec, nil
 }
 
+// minLinger is the shortest linger worth a timer; below it the writer
+// stops lingering until appends are seen arriving together again.
+const minLinger = 100 * time.Microsecond
+
+// run is the writer. It takes the first queued record and everything
+// queued behind it; then, while lingering pays, it waits a little for
+// more before committing. Why linger: a commit's cost (BEGIN, reading the
+// chain head, moving it, COMMIT — SQLite's locks and WAL writes, or a
+// PostgreSQL round trip) is mostly the same for one record as for fifty,
+// and without a wait the writer, woken by the first append, commits it
+// almost alone: 1.5 records per transaction measured in the server at
+// ~800 req/s, so the commit cost per request was ~150 µs of CPU.
+//
+// The linger adapts: it doubles (up to maxLinger) whenever records were
+// arriving together — the batch held more than one record before the
+// wait, or the wait brought more — and halves when a wait brought
+// nothing, dropping to none below minLinger. So under concurrent load
+// batches fill, and a single client that appends one record at a time,
+// waiting for each, soon pays no wait at all.
 func (g *GroupCommitter) run() {
 	defer close(g.done)
 	batch := make([]*pendingAppend, 0, g.maxBatch)
 	recs := make([]*Record, 0, g.maxBatch)
-	for first := range g.queue {
+	var linger time.Duration
+	open := true // the queue is not closed
+	for open {
+		first, ok := <-g.queue
+		if !ok {
+			break
+		}
 		batch = append(batch[:0], first)
-	drain:
-		for len(batch) < g.maxBatch {
-			select {
-			case p, ok := <-g.queue:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, p)
-			default:
-				break drain
+		batch, open = g.drain(batch)
+		natural := len(batch)
+		if linger > 0 && open && len(batch) < g.maxBatch {
+			time.Sleep(linger)
+			batch, open = g.drain(batch)
+		}
+		switch {
+		case g.maxLinger <= 0:
+		case natural > 1 || len(batch) > natural:
+			linger = min(max(2*linger, minLinger), g.maxLinger)
+		default:
+			if linger /= 2; linger < minLinger {
+				linger = 0
 			}
 		}
 		recs = recs[:0]
@@ -111,11 +187,33 @@ func (g *GroupCommitter) run() {
 		ctx, cancel := context.WithTimeout(context.Background(), CommitTimeout)
 		err := g.commit(ctx, recs)
 		cancel()
+		g.commits.Add(1)
+		g.records.Add(int64(len(recs)))
+		if err != nil {
+			g.failed.Add(1)
+		}
 		for _, p := range batch {
 			p.err = err
 			close(p.done)
 		}
 	}
+}
+
+// drain appends what is queued, without waiting, up to maxBatch records.
+// open is false once the queue is closed (Close).
+func (g *GroupCommitter) drain(batch []*pendingAppend) (_ []*pendingAppend, open bool) {
+	for len(batch) < g.maxBatch {
+		select {
+		case p, ok := <-g.queue:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, p)
+		default:
+			return batch, true
+		}
+	}
+	return batch, true
 }
 
 // Close stops accepting appends, waits for the queued ones to commit and

@@ -283,6 +283,55 @@ func TestGroupCommitBatches(t *testing.T) {
 	t.Logf("3200 records in %d commits", m.commits)
 }
 
+// TestGroupCommitLinger checks both sides of the adaptive linger:
+// concurrent appenders share transactions even when a commit is instant,
+// and a lone caller appending one record at a time is not made to wait
+// for company that never comes.
+func TestGroupCommitLinger(t *testing.T) {
+	instant := func(ctx context.Context, recs []*Record) error { Chain(0, GenesisHash, recs); return nil }
+
+	g := NewGroupCommitterWith(instant, GroupCommitOptions{MaxLinger: time.Millisecond})
+	var wg sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				if _, err := g.Append(context.Background(), Record{Kind: KindScreen}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	g.Close()
+	st := g.Stats()
+	if st.Records != 1600 || st.Failed != 0 {
+		t.Fatalf("stats %+v, want 1600 records, none failed", st)
+	}
+	if mean := float64(st.Records) / float64(st.Commits); mean < 4 {
+		t.Errorf("16 concurrent appenders: %.1f records per commit, want >= 4 (linger not working)", mean)
+	}
+	t.Logf("concurrent: %d records in %d commits", st.Records, st.Commits)
+
+	// A 50 ms linger paid on every sequential append would take 10 s.
+	g = NewGroupCommitterWith(instant, GroupCommitOptions{MaxLinger: 50 * time.Millisecond})
+	start := time.Now()
+	for i := 0; i < 200; i++ {
+		if _, err := g.Append(context.Background(), Record{Kind: KindScreen}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.Close()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("200 sequential appends took %v: the lone caller waited for a batch", d)
+	}
+	if st := g.Stats(); st.Commits != 200 {
+		t.Errorf("sequential: %d commits, want 200 (one per append)", st.Commits)
+	}
+}
+
 func TestGroupCommitError(t *testing.T) {
 	boom := errors.New("disk full")
 	g := NewGroupCommitter(func(ctx context.Context, recs []*Record) error { return boom }, 0)

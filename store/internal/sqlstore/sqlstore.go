@@ -136,6 +136,10 @@ func (db *DB) AppendAudit(ctx context.Context, r store.Record) (store.Record, er
 	return db.gc.Append(ctx, r)
 }
 
+// AuditCommitStats reports the group committer's transactions and records
+// so far (how well concurrent appends are being batched).
+func (db *DB) AuditCommitStats() store.GroupCommitStats { return db.gc.Stats() }
+
 // commitAudit is the group-commit transaction: lock the head, chain, insert,
 // move the head, commit.
 func (db *DB) commitAudit(ctx context.Context, recs []*store.Record) (err error) {
