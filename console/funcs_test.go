@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/clearance-oss/clearance/ear"
@@ -64,5 +65,18 @@ func TestReasonViews(t *testing.T) {
 	}
 	if got[4].Raw != `"a bare string"` {
 		t.Errorf("an undecodable reason is shown as its JSON: %q", got[4].Raw)
+	}
+}
+
+func TestUserMessage(t *testing.T) {
+	for in, want := range map[string]string{
+		`invalid input: field "country": want an ISO code`: `Field "country": want an ISO code`,
+		`invalid input: ärger`:                             `Ärger`,
+		`invalid input: `:                                  `The input is not valid.`,
+		`something else`:                                   `Something else`,
+	} {
+		if got := userMessage(errors.New(in)); got != want {
+			t.Errorf("userMessage(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -2,9 +2,10 @@ package console
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	clearance "github.com/clearance-oss/clearance"
 	"github.com/clearance-oss/clearance/app"
@@ -82,5 +83,9 @@ func userMessage(err error) string {
 	if i := strings.Index(msg, app.ErrInvalid.Error()+": "); i >= 0 {
 		msg = msg[i+len(app.ErrInvalid.Error())+2:]
 	}
-	return fmt.Sprint(strings.ToUpper(msg[:1]), msg[1:])
+	r, size := utf8.DecodeRuneInString(msg)
+	if size == 0 {
+		return "The input is not valid."
+	}
+	return string(unicode.ToUpper(r)) + msg[size:]
 }
