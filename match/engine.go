@@ -39,7 +39,11 @@ type engine struct {
 	expansions []atomic.Pointer[[]expansion]
 
 	idfUnknown float64 // weight of a query word the lists never use
-	scratch    sync.Pool
+	// scratch holds idle per-search working memory (about 1 MB each). A
+	// channel rather than a sync.Pool: the pool is emptied at every garbage
+	// collection, and re-allocating a megabyte per search under load costs
+	// more than the search.
+	scratch chan *searchScratch
 }
 
 // wordInfo is one vocabulary word.
@@ -260,10 +264,7 @@ func newEngine(es []clearance.Entity) *engine {
 		next[b]++
 	}
 	e.expansions = make([]atomic.Pointer[[]expansion], len(e.words))
-	e.scratch.New = func() any {
-		return &searchScratch{seen: make([]uint32, len(e.names)), acc: make([]float64, len(e.names)),
-			lastWord: make([]int16, len(e.names)), wordSeen: make([]uint32, len(e.words))}
-	}
+	e.scratch = make(chan *searchScratch, 4*runtime.GOMAXPROCS(0))
 	return e
 }
 
@@ -288,6 +289,26 @@ type searchScratch struct {
 	wordSeen []uint32  // word id → stamp of the last expansion that met it
 	stamp    uint32
 	cands    []int32
+}
+
+// getScratch returns idle working memory, or new memory when none is idle.
+func (e *engine) getScratch() *searchScratch {
+	select {
+	case sc := <-e.scratch:
+		return sc
+	default:
+		return &searchScratch{seen: make([]uint32, len(e.names)), acc: make([]float64, len(e.names)),
+			lastWord: make([]int16, len(e.names)), wordSeen: make([]uint32, len(e.words))}
+	}
+}
+
+// putScratch returns working memory for reuse, or drops it when enough is
+// idle.
+func (e *engine) putScratch(sc *searchScratch) {
+	select {
+	case e.scratch <- sc:
+	default:
+	}
 }
 
 // next starts a new search or expansion in the scratch space.
@@ -429,8 +450,8 @@ var (
 )
 
 func (e *engine) search(ix *Index, q Query) []clearance.Match {
-	sc := e.scratch.Get().(*searchScratch)
-	defer e.scratch.Put(sc)
+	sc := e.getScratch()
+	defer e.putScratch(sc)
 	qa, qws := e.analyzeQuery(q, sc)
 	if len(qws) == 0 {
 		return nil
@@ -633,9 +654,9 @@ func (e *engine) dropMisspeltLegalWords(qa analyzedName) analyzedName {
 // rarity weights (words the lists never use weigh as the rarest) and returns
 // the best-scoring name's match.
 func (e *engine) compare(q Query, ent *clearance.Entity) clearance.Match {
-	sc := e.scratch.Get().(*searchScratch)
+	sc := e.getScratch()
 	qa, qws := e.analyzeQuery(q, sc)
-	e.scratch.Put(sc)
+	e.putScratch(sc)
 	best := clearance.Match{Entity: ent, EntityID: ent.ID, List: ent.List, Name: ent.Name}
 	if len(qws) == 0 {
 		return best
