@@ -294,3 +294,28 @@ func BenchmarkBuild(b *testing.B) {
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*1e3, "ms/build")
 }
+
+// TestConcurrentSearch runs searches from several goroutines at once (the
+// server does); run with -race.
+func TestConcurrentSearch(t *testing.T) {
+	ix := fullIndex(t)
+	queries := []string{"Hangzhou Hikvisoin", "Сбербанк России", "Mohamed Ali", "华为技术有限公司", "Nicolas Maduro", "abd allh", "Joint Stpck Company Star"}
+	want := make([]int, len(queries))
+	for i, q := range queries {
+		want[i] = len(ix.Search(match.Query{Name: q, Explain: true}))
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 20; k++ {
+				i := (g + k) % len(queries)
+				if got := len(ix.Search(match.Query{Name: queries[i], Explain: k%2 == 0})); got != want[i] {
+					t.Errorf("%q: %d matches, want %d", queries[i], got, want[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
