@@ -40,6 +40,13 @@ func readCSVWithHeader(name string, header []string) ([]map[string]string, error
 		return nil, fmt.Errorf("eval: %s: %w", name, err)
 	}
 	defer f.Close()
+	return parseCSV(f, name, header)
+}
+
+// parseCSV reads CSV rows from r ('#' starts a comment line) as maps from
+// column name to value; header nil means the first row is the header. name
+// labels errors.
+func parseCSV(f io.Reader, name string, header []string) ([]map[string]string, error) {
 	r := csv.NewReader(f)
 	r.Comment = '#'
 	r.FieldsPerRecord = -1
