@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	clearance "github.com/clearance-oss/clearance"
 	"github.com/clearance-oss/clearance/batch"
+	"github.com/clearance-oss/clearance/match"
 )
 
 func screenCLI(t *testing.T, args ...string) (int, string, string) {
@@ -42,7 +44,7 @@ func TestScreenHikvision(t *testing.T) {
 	if !found["EL"] || !found["CMIC"] {
 		t.Errorf("table lacks the EL and CMIC Hikvision lines:\n%s", out)
 	}
-	if !strings.Contains(out, "#  LIST  NAME") || !strings.Contains(out, "at threshold 0.80 among") {
+	if !strings.Contains(out, "#  LIST  NAME") || !strings.Contains(out, fmt.Sprintf("at threshold %.2f among", match.DefaultThreshold)) {
 		t.Errorf("table header or footer missing:\n%s", out)
 	}
 
@@ -89,7 +91,7 @@ func TestScreenOptions(t *testing.T) {
 	}
 
 	code, out, _ = screenCLI(t, "Blue River Bakery of Duluth")
-	if code != 0 || !strings.HasPrefix(out, "No matches at threshold 0.80 among ") || !strings.Contains(out, "(snapshot ") {
+	if code != 0 || !strings.HasPrefix(out, fmt.Sprintf("No matches at threshold %.2f among ", match.DefaultThreshold)) || !strings.Contains(out, "(snapshot ") {
 		t.Errorf("no match: exit %d: %q", code, out)
 	}
 
