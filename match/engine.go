@@ -39,6 +39,7 @@ type engine struct {
 	expansions []atomic.Pointer[[]expansion]
 
 	idfUnknown float64 // weight of a query word the lists never use
+	idfShort   float64 // weight of a short query word the lists never use
 	// scratch holds idle per-search working memory (about 1 MB each). A
 	// channel rather than a sync.Pool: the pool is emptied at every garbage
 	// collection, and re-allocating a megabyte per search under load costs
@@ -228,6 +229,7 @@ func newEngine(es []clearance.Entity) *engine {
 		e.words[id].idf = math.Pow(math.Log(total/(float64(df[id])+0.5)), rarityExponent)
 	}
 	e.idfUnknown = math.Pow(math.Log(total/0.5), rarityExponent)
+	e.idfShort = math.Pow(math.Log(total/5.5), rarityExponent)
 	// Typo and sound-alike lookup tables.
 	type del struct {
 		h  uint64
@@ -614,11 +616,20 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		if id, ok := e.vocab[w]; ok {
 			qw.known = true
 			qw.weight = e.words[id].idf
+			if len(w) <= shortWord {
+				qw.weight = min(qw.weight, e.idfShort) // see below
+			}
 			continue
 		}
 		// An unknown word that is a typo of listed words weighs what they
-		// weigh; one that resembles nothing weighs as the rarest word.
+		// weigh; one that resembles nothing weighs as the rarest word,
+		// unless it has three letters or fewer: such words (acronyms,
+		// syllables, "NK") are ambiguous, and weigh at most as a word of five
+		// entities.
 		qw.weight = e.idfUnknown
+		if len(w) <= shortWord {
+			qw.weight = e.idfShort
+		}
 		for _, x := range qw.exps {
 			qw.weight = min(qw.weight, max(e.words[x.word].idf, 0))
 		}
