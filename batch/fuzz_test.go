@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	clearance "github.com/clearance-oss/clearance"
@@ -70,4 +72,26 @@ func FuzzXLSXReader(f *testing.F) {
 		}
 		checkRows(t, r)
 	})
+}
+
+// TestDeclaredSizeCap: the fuzzer's corrupt workbook declares 2.4 GB of
+// parts; it must be refused before excelize allocates them.
+func TestDeclaredSizeCap(t *testing.T) {
+	b, err := os.ReadFile("testdata/fuzz/FuzzXLSXReader/9d61b143c7043e95")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i, j := strings.Index(s, "[]byte("), strings.LastIndex(s, ")")
+	if i < 0 || j < i {
+		t.Fatal("unexpected corpus file format")
+	}
+	workbook, err := strconv.Unquote(s[i+len("[]byte(") : j])
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = OpenReader("hostile.xlsx", strings.NewReader(workbook))
+	if err == nil || !strings.Contains(err.Error(), "parts declare 2382383658 bytes") {
+		t.Errorf("err %v, want the declared-size refusal", err)
+	}
 }
