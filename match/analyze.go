@@ -1,6 +1,7 @@
 package match
 
 import (
+	"strconv"
 	"strings"
 
 	clearance "github.com/clearance-oss/clearance"
@@ -33,7 +34,7 @@ func analyze(words []string, person bool) analyzedName {
 	var a analyzedName
 	// Canonical forms first, so that "joint stock co" is the legal form
 	// "joint stock company" and "intl" counts as "international".
-	words = joinInitials(words)
+	words = numberWords(joinInitials(words))
 	canon := make([]string, len(words))
 	for i, w := range words {
 		if c, ok := tab.canonical[w]; ok {
@@ -93,6 +94,42 @@ func contentLeft(words []string, i, least int) bool {
 	}
 	return n >= least
 }
+
+// numberWords writes number words as digits ("forty four" → 44, "first" →
+// 1) and drops ordinal suffixes from digits ("1st" → 1), so that names
+// spelling a number and names writing it agree.
+func numberWords(words []string) []string {
+	var out []string
+	changed := false
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		v, ok := tab.numbers[w]
+		if !ok {
+			if d := strings.TrimRight(w, "stndrh"); d != w && len(d) > 0 && isDigits(d) && isOrdinalSuffix(w[len(d):]) {
+				w, changed = d, true
+			}
+			out = append(out, w)
+			continue
+		}
+		changed = true
+		if v >= 20 && v < 100 && v%10 == 0 && i+1 < len(words) {
+			if u, ok := tab.numbers[words[i+1]]; ok && u > 0 && u < 10 {
+				v += u
+				i++
+			} else if len(words[i+1]) == 1 && isDigits(words[i+1]) {
+				v += int(words[i+1][0] - '0') // "forty 4"
+				i++
+			}
+		}
+		out = append(out, strconv.Itoa(v))
+	}
+	if !changed {
+		return words
+	}
+	return out
+}
+
+func isOrdinalSuffix(s string) bool { return s == "st" || s == "nd" || s == "rd" || s == "th" }
 
 // joinInitials writes a run of three or more single letters as one word:
 // "A.B.C. Company" and "ABC Company" both have the word "abc". (Two letters

@@ -85,6 +85,12 @@ func TestAnalyze(t *testing.T) {
 	if strings.Join(a.words, " ") != "international technology trading" || a.legal[0] != "llc" {
 		t.Errorf("analyze: words %q legal %q", a.words, a.legal)
 	}
+	for in, want := range map[string]string{"Brigade Forty-Four": "brigade 44", "Brigade Forty 4": "brigade 44",
+		"1st International Bank": "1 international bank", "First International Bank": "1 international bank", "Three Percenters": "3 percenters"} {
+		if got := strings.Join(analyze(normalizeWords(in), false).words, " "); got != want {
+			t.Errorf("analyze(%q) = %q, want %q", in, got, want)
+		}
+	}
 	// A name that is only a legal form keeps it as content.
 	a = analyze([]string{"ao"}, false)
 	if len(a.words) != 1 || a.words[0] != "ao" {

@@ -39,6 +39,7 @@ type tables struct {
 	titles          map[string]bool
 	canonical       map[string]string // abbreviation or inflection → canonical word
 	locations       map[string]bool
+	numbers         map[string]int // number word → value
 }
 
 // tab is the package's parsed data; it is built once at start-up from the
@@ -93,6 +94,7 @@ func loadTables() (*tables, error) {
 		titles:         map[string]bool{},
 		canonical:      map[string]string{},
 		locations:      map[string]bool{},
+		numbers:        map[string]int{},
 	}
 	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv", "script_armenian.tsv", "script_georgian.tsv"} {
 		err := readTSV(file, 1, func(_ int, f []string) error {
@@ -227,6 +229,17 @@ func loadTables() (*tables, error) {
 			return fmt.Errorf("word %q listed twice", f[0])
 		}
 		t.canonical[f[0]] = f[1]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("numbers.tsv", 2, func(_ int, f []string) error {
+		v, err := strconv.Atoi(f[1])
+		if err != nil {
+			return fmt.Errorf("value %q: %w", f[1], err)
+		}
+		t.numbers[f[0]] = v
 		return nil
 	})
 	if err != nil {
