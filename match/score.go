@@ -32,6 +32,7 @@ const (
 	countryMismatchDelta  = -0.05
 	countryAgreesDelta    = 0.02
 	legalFormMismatchDelt = -0.02
+	patronymicSwapDelta   = -0.20 // "Ahmad bin Hasan" against "Hasan bin Ahmad"
 )
 
 // pair is one alignment: query word(s) q0[,q1] with listed word(s) n0[,n1]
@@ -256,6 +257,12 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 		r.name = 1
 	}
 	r.adjust = adjustments(qa, n, ent, q, r.name)
+	if s.fatherSwapped(e, qws, n) {
+		// Arabic names chain "X bin Y" (X, son of Y): the same words in the
+		// other order name the father, not the son.
+		r.adjust = append(r.adjust, clearance.Adjustment{Feature: "name_order", Delta: patronymicSwapDelta,
+			Reason: `the names around "bin" are in the other order (son and father swapped)`})
+	}
 	r.total = r.name
 	for _, a := range r.adjust {
 		r.total += a.Delta
@@ -308,6 +315,27 @@ func unpairedListedWeight(w *wordInfo, person bool) float64 {
 		x *= locationFactor
 	}
 	return x
+}
+
+// fatherSwapped reports whether the word after "bin" in the query aligned
+// with a listed word that is not after "bin" while the listed name has one,
+// and the listed word after "bin" aligned with a query word before it.
+func (s *scorer) fatherSwapped(e *engine, qws []queryWord, n *indexedName) bool {
+	for _, p := range s.chosen {
+		if p.q1 >= 0 || p.n1 >= 0 || p.q0 == 0 || qws[p.q0-1].text != "bin" {
+			continue
+		}
+		// Query word p.q0 is a father's name; is its partner one in the list?
+		if p.n0 > 0 && s.word(e, n.words[p.n0-1]).text == "bin" {
+			continue
+		}
+		for j := 1; j < len(n.words); j++ {
+			if s.word(e, n.words[j-1]).text == "bin" && s.usedN[j] && j != p.n0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // adjustments weighs the evidence besides the name: entity type, country,
