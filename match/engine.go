@@ -431,7 +431,7 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 // A query word the listed name lacks weighs nearly fully (the customer named
 // something the list does not); a listed word the query lacks weighs a
 // quarter (customers drop middle names, city prefixes, second surnames).
-var (
+const (
 	extraQueryWeight  = 0.9
 	extraListedWeight = 0.25
 	// personExtraListedWeight is extraListedWeight for a person's listed

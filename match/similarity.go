@@ -15,7 +15,7 @@ const (
 
 // Similarity parameters. The values were calibrated on the evaluation sets
 // (see docs/matching.md); the names say what each one controls.
-var (
+const (
 	// typoPenaltyPerEdit scales an edit: similarity = 1 - typoPenaltyPerEdit*d/len.
 	typoPenaltyPerEdit = 0.75
 	// phoneticPenaltyPerEdit scales an edit between two words with one
