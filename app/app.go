@@ -221,13 +221,15 @@ type AuditRef struct {
 }
 
 // audit appends one record and returns its reference. Request and result
-// are marshalled here so every operation records the same way.
+// are marshalled here so every operation records the same way; a
+// json.RawMessage is taken as already encoded (the screening hot path
+// encodes its own, byte for byte as json.Marshal would: encode.go).
 func (s *Service) audit(ctx context.Context, a Actor, kind store.Kind, ref string, parties, countries []string, decision string, request, result any) (AuditRef, error) {
-	req, err := json.Marshal(request)
+	req, err := auditJSON(request)
 	if err != nil {
 		return AuditRef{}, fmt.Errorf("audit: encode request: %w", err)
 	}
-	res, err := json.Marshal(result)
+	res, err := auditJSON(result)
 	if err != nil {
 		return AuditRef{}, fmt.Errorf("audit: encode result: %w", err)
 	}
@@ -260,6 +262,14 @@ func (s *Service) audit(ctx context.Context, a Actor, kind store.Kind, ref strin
 		return AuditRef{}, fmt.Errorf("audit: %w", err)
 	}
 	return AuditRef{Seq: rec.Seq, Hash: rec.Hash}, nil
+}
+
+// auditJSON is json.Marshal(v), or v itself when it is already JSON.
+func auditJSON(v any) (json.RawMessage, error) {
+	if raw, ok := v.(json.RawMessage); ok {
+		return raw, nil
+	}
+	return json.Marshal(v)
 }
 
 // SnapshotInfo describes a loaded snapshot for the service: its version,

@@ -18,7 +18,7 @@ import (
 
 // newService builds a Service over the server package's fixture (413 real
 // CSL records) and a SQLite store in a temporary directory.
-func newService(t *testing.T, now func() time.Time) (*Service, store.Store) {
+func newService(t testing.TB, now func() time.Time) (*Service, store.Store) {
 	t.Helper()
 	b, err := os.ReadFile("../server/testdata/entities.json")
 	if err != nil {

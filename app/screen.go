@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -193,8 +194,16 @@ func (s *Service) Screen(ctx context.Context, a Actor, req ScreenRequest) (Scree
 			countries = append(countries, p.Country)
 		}
 	}
+	auditReq, err := appendAuditRequest(make([]byte, 0, 128+64*len(q.parties)), &q, req.Reference)
+	if err != nil {
+		return ScreenResponse{}, fmt.Errorf("audit: encode request: %w", err)
+	}
+	auditRes, err := appendAuditResults(make([]byte, 0, 64+256*len(q.parties)), resp.Results)
+	if err != nil {
+		return ScreenResponse{}, fmt.Errorf("audit: encode result: %w", err)
+	}
 	resp.Audit, err = s.audit(ctx, a, store.KindScreen, req.Reference, names, clearance.SortStrings(countries),
-		resp.Decision, q.auditRequest(req.Reference), auditMatches(resp.Results))
+		resp.Decision, json.RawMessage(auditReq), json.RawMessage(auditRes))
 	if err != nil {
 		return ScreenResponse{}, err
 	}
@@ -203,6 +212,8 @@ func (s *Service) Screen(ctx context.Context, a Actor, req ScreenRequest) (Scree
 
 // auditRequest is the validated request as recorded: what was asked, with
 // the defaults filled in, so the record is complete without the code.
+// It defines the record's shape; appendAuditRequest (encode.go) writes the
+// same bytes without reflection, and encode_test.go holds them equal.
 func (q screenQuery) auditRequest(ref string) any {
 	return struct {
 		Parties   []Party              `json:"parties"`
@@ -229,6 +240,8 @@ type auditParty struct {
 	Matches  []auditMatch `json:"matches"`
 }
 
+// auditMatches is the recorded result of a screening. Like auditRequest,
+// it defines the shape that appendAuditResults writes.
 func auditMatches(rs []PartyResult) []auditParty {
 	out := make([]auditParty, len(rs))
 	for i, r := range rs {
@@ -296,8 +309,16 @@ func (s *Service) Search(ctx context.Context, a Actor, req SearchRequest) (Searc
 	if mq.Country != "" {
 		countries = []string{mq.Country}
 	}
+	auditReq, err := appendAuditRequest(make([]byte, 0, 192), &q, req.Reference)
+	if err != nil {
+		return SearchResponse{}, fmt.Errorf("audit: encode request: %w", err)
+	}
+	auditRes, err := appendAuditMatches(make([]byte, 0, 64+256*len(ms)), ms)
+	if err != nil {
+		return SearchResponse{}, fmt.Errorf("audit: encode result: %w", err)
+	}
 	resp.Audit, err = s.audit(ctx, a, store.KindSearch, req.Reference, []string{mq.Name}, countries,
-		resp.Decision, q.auditRequest(req.Reference), toAuditMatches(ms))
+		resp.Decision, json.RawMessage(auditReq), json.RawMessage(auditRes))
 	if err != nil {
 		return SearchResponse{}, err
 	}

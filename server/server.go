@@ -329,6 +329,34 @@ func printableASCII(s string) bool {
 	return true
 }
 
+// appendedBuffers recycles the buffers of writeAppended.
+var appendedBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+// writeAppended is writeJSON for the values that encode themselves without
+// reflection (app.ScreenResponse and app.SearchResponse: AppendJSON). The
+// bytes and headers are the same as writeJSON's.
+func writeAppended(w http.ResponseWriter, status int, appendJSON func(dst []byte, escapeHTML bool) ([]byte, error)) error {
+	bp := appendedBuffers.Get().(*[]byte)
+	b, err := appendJSON((*bp)[:0], false)
+	if err != nil {
+		appendedBuffers.Put(bp)
+		return fmt.Errorf("encode response: %w", err)
+	}
+	b = append(b, '\n') // as json.Encoder ends every value
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json"}
+	h["Cache-Control"] = []string{"no-store"}
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	w.WriteHeader(status)
+	// A failed write means the client went away; there is no one to tell.
+	_, _ = w.Write(b)
+	if cap(b) <= 1<<20 {
+		*bp = b
+		appendedBuffers.Put(bp)
+	}
+	return nil
+}
+
 // jsonBuffers recycles response buffers: a screening answer with
 // explanations is several kilobytes, encoded thousands of times a second.
 var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

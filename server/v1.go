@@ -60,7 +60,7 @@ func (s *Server) screen(w http.ResponseWriter, r *http.Request, a app.Actor) err
 		return err
 	}
 	s.metrics.screenings.WithLabelValues("screen", resp.Decision).Inc()
-	return writeJSON(w, http.StatusOK, resp)
+	return writeAppended(w, http.StatusOK, resp.AppendJSON)
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request, a app.Actor) error {
@@ -90,7 +90,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, a app.Actor) err
 		return err
 	}
 	s.metrics.screenings.WithLabelValues("search", resp.Decision).Inc()
-	return writeJSON(w, http.StatusOK, resp)
+	return writeAppended(w, http.StatusOK, resp.AppendJSON)
 }
 
 func (s *Server) check(w http.ResponseWriter, r *http.Request, a app.Actor) error {
