@@ -26,7 +26,7 @@ type engine struct {
 
 	// Deletion dictionary (SymSpell): for every word of four letters or more,
 	// the hash of each string obtained by deleting up to maxEdits letters,
-	// sorted, with the word id alongside.
+	// grouped by the hash's top bits, with the word id alongside.
 	delHash  []uint64
 	delWord  []int32
 	delStart []uint32 // top delBits bits of a hash → first index in delHash

@@ -120,11 +120,11 @@ type form struct {
 
 func newForm(w string) form { return form{w, phoneticKey(w), romanKey(w)} }
 
-// similarity compares two normalised words and says how alike they are
-// (0..1) and why. bothListed says that a
-// is itself a word of the lists: then it is more likely a different word than
-// a typo ("electric" is not a misspelt "electronic"), so it may differ by
-// one edit only.
+// similarity compares two normalised words, a from the query and b from
+// the list, and says how alike they are (0..1) and why. bothListed says
+// that a is itself a word of the lists: then it is more likely a different
+// word than a typo ("electric" is not a misspelt "electronic"), so a word
+// under ten letters may differ by one edit only.
 func similarity(fa, fb *form, bothListed bool) (float64, string) {
 	a, b := fa.text, fb.text
 	if a == b {
@@ -218,9 +218,9 @@ func vowelSwap(a, b string) bool {
 	return diff == 1
 }
 
-// wordSimilarity compares a query word with a listed word: by skeleton for
-// a word transliterated from an abjad (Arabic, Hebrew), otherwise by
-// similarity.
+// wordSimilarity compares a query word with a listed word: by similarity,
+// and for a word transliterated from a script that leaves vowels unwritten
+// (Arabic, Hebrew, Thai) also by consonant skeleton.
 func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, string) {
 	s, kind := similarity(&qw.form, &w.form, bothListed)
 	// Two-consonant skeletons are trusted only between words of similar
