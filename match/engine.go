@@ -33,6 +33,7 @@ type engine struct {
 
 	phonetic map[string][]int32 // phonetic key → word ids
 	abjad    map[string][]int32 // abjadKey → word ids
+	roman    map[string][]int32 // romanKey → word ids (Said/Saeed are no typo apart)
 
 	// expansions caches expand's answer for listed words (not transliterated
 	// from an abjad), which recur across queries: word id → *[]expansion.
@@ -174,7 +175,7 @@ func analyzeEntities(es []clearance.Entity) [][]analyzedListing {
 
 func newEngine(es []clearance.Entity) *engine {
 	e := &engine{vocab: make(map[string]int32, 1<<16), joined: make(map[string][]int32, 1<<17),
-		phonetic: make(map[string][]int32, 1<<15), abjad: make(map[string][]int32, 1<<15)}
+		phonetic: make(map[string][]int32, 1<<15), abjad: make(map[string][]int32, 1<<15), roman: make(map[string][]int32, 1<<15)}
 	wordID := func(w string) int32 {
 		if id, ok := e.vocab[w]; ok {
 			return id
@@ -242,6 +243,9 @@ func newEngine(es []clearance.Entity) *engine {
 		}
 		if len(w.phonetic) >= 2 {
 			e.phonetic[w.phonetic] = append(e.phonetic[w.phonetic], int32(id))
+		}
+		if len(w.roman) >= 3 && len(w.text) >= 4 && !isDigits(w.text) {
+			e.roman[w.roman] = append(e.roman[w.roman], int32(id))
 		}
 		if k := abjadKey(w.text); len(k) >= 2 {
 			e.words[id].abjad = k
@@ -403,6 +407,11 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 			edits = min(edits, 1)
 		}
 		deletionHashes(w, edits, func(h uint64) { e.deletions(h, add) })
+	}
+	if len(w) >= 4 && len(qw.roman) >= 3 {
+		for _, id := range e.roman[qw.roman] {
+			add(id)
+		}
 	}
 	if len(phon) >= 3 || (qw.abjad && len(phon) >= 2) {
 		for _, id := range e.phonetic[phon] {

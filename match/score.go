@@ -151,10 +151,13 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	// Greedy by similarity; an inexact alignment that covers two words on a
 	// side ranks a little higher, so that "jeong eun" / "jong un" as one
 	// pair is not broken up by the slightly closer "jeong" / "jong", but
-	// never above an exact pair of single words.
+	// never above an exact pair of single words; an exact join ranks first.
 	rank := func(p pair) float64 {
-		if (p.q1 >= 0 || p.n1 >= 0) && p.sim < 1 {
-			return min(p.sim+0.05, 0.99)
+		if p.q1 >= 0 || p.n1 >= 0 {
+			if p.sim < 1 {
+				return min(p.sim+0.05, 0.99)
+			}
+			return 1.001 // an exact join covers more: "techn ology" is one word
 		}
 		return p.sim
 	}
