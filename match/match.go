@@ -16,7 +16,7 @@ import (
 // evaluation sets (match/eval, `clearance eval --curve`) as the lowest
 // threshold that keeps false positives at or under 1% of unlisted real
 // names and of near-miss company names; docs/matching.md has the curve.
-const DefaultThreshold = 0.82
+const DefaultThreshold = 0.81
 
 // Query is a name to screen, with optional evidence and filters.
 type Query struct {
