@@ -52,6 +52,8 @@ func TestGenerateLoadCounts(t *testing.T) {
 			servedHit.Add(1)
 			io.WriteString(w, `{"decision":"hit"}`)
 		default:
+			// The generator must dial again after a server closes.
+			w.Header().Set("Connection", "close")
 			io.WriteString(w, `{"decision":"clear"}`)
 		}
 	}))
@@ -62,6 +64,9 @@ func TestGenerateLoadCounts(t *testing.T) {
 	}
 	if rep.Requests < 10 || rep.Errors == 0 || rep.ByStatus["500"] != rep.Errors || rep.ByStatus["200"]+rep.Errors != rep.Requests {
 		t.Fatalf("report %+v", rep)
+	}
+	if rep.ByStatus["transport"] != 0 {
+		t.Fatalf("transport errors (reconnecting after Connection: close?): %+v", rep)
 	}
 	if rep.Hits == 0 || rep.P50 <= 0 || rep.P99 < rep.P50 || rep.Max < rep.P99 || rep.PerSecond <= 0 {
 		t.Fatalf("report %+v", rep)
