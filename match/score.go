@@ -124,24 +124,28 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 			// Listed words written apart that the query writes together:
 			// "hik vision" for "hikvision".
-			if j+1 < len(n.words) {
-				sim := joinedSimilarity(qw.text, wi.text, s.word(e, n.words[j+1]).text, qw.abjad)
+			// (Each join is tried only when first letters agree and the
+			// lengths are close: most word pairs fail that at once.)
+			if j+1 < len(n.words) && qw.text[0] == wi.text[0] && len(qw.text) > len(wi.text) {
+				next := s.word(e, n.words[j+1])
+				sim := joinedSimilarity(qw.text, wi.text, next.text, qw.abjad)
 				if n.surface != nil {
 					sim = max(sim, joinedSimilarity(qw.surface, n.surface[j], n.surface[j+1], qw.abjad))
 				}
 				if sim > 0 {
-					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + s.word(e, n.words[j+1]).idf, kindJoined})
+					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
 				}
 			}
 			// Both written apart, but split differently ("myongc hin" /
 			// "myong chin").
-			if i+1 < len(qws) && j+1 < len(n.words) {
-				if sim := pairSimilarity(qw.text, qws[i+1].text, wi.text, s.word(e, n.words[j+1]).text); sim > 0 {
-					s.pairs = append(s.pairs, pair{i, i + 1, j, j + 1, sim, wi.idf + s.word(e, n.words[j+1]).idf, kindJoined})
+			if i+1 < len(qws) && j+1 < len(n.words) && qw.text[0] == wi.text[0] && qw.text != wi.text {
+				next := s.word(e, n.words[j+1])
+				if sim := pairSimilarity(qw.text, qws[i+1].text, wi.text, next.text); sim > 0 {
+					s.pairs = append(s.pairs, pair{i, i + 1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
 				}
 			}
 			// Query words written apart that the list writes together.
-			if i+1 < len(qws) {
+			if i+1 < len(qws) && qw.surface[0] == wi.text[0] && len(wi.text) > len(qw.surface) {
 				if sim := joinedSimilarity(wi.text, qw.surface, qws[i+1].surface, qw.abjad); sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, sim, wi.idf, kindJoined})
 				}
