@@ -165,7 +165,17 @@ func PrepareRecord(r Record, now time.Time) (Record, error) {
 	return r, nil
 }
 
+// compactJSON returns raw compacted, nil for empty or null, or an error
+// naming the field. Already-compact JSON is returned as it is, not copied
+// (isCompactJSON): appends hold their caller until committed, so the
+// caller cannot change the bytes meanwhile.
 func compactJSON(field string, raw json.RawMessage) (json.RawMessage, error) {
+	if isCompactJSON(raw) && utf8.Valid(raw) {
+		if string(raw) == "null" {
+			return nil, nil
+		}
+		return raw, nil
+	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, nil
 	}

@@ -171,15 +171,7 @@ func (g *GroupCommitter) run() {
 			time.Sleep(linger)
 			batch, open = g.drain(batch)
 		}
-		switch {
-		case g.maxLinger <= 0:
-		case natural > 1 || len(batch) > natural:
-			linger = min(max(2*linger, minLinger), g.maxLinger)
-		default:
-			if linger /= 2; linger < minLinger {
-				linger = 0
-			}
-		}
+		linger = nextLinger(linger, g.maxLinger, natural, len(batch))
 		recs = recs[:0]
 		for _, p := range batch {
 			recs = append(recs, &p.rec)
@@ -197,6 +189,24 @@ func (g *GroupCommitter) run() {
 			close(p.done)
 		}
 	}
+}
+
+// nextLinger is the linger for the next batch, given this one's: it
+// doubles (from minLinger, up to max) when records arrived together —
+// natural, the records queued before the wait, is more than one, or the
+// wait raised the batch to total — and halves, down to none, when the
+// wait brought nothing.
+func nextLinger(linger, maxLinger time.Duration, natural, total int) time.Duration {
+	switch {
+	case maxLinger <= 0:
+		return 0
+	case natural > 1 || total > natural:
+		return min(max(2*linger, minLinger), maxLinger)
+	}
+	if linger /= 2; linger < minLinger {
+		return 0
+	}
+	return linger
 }
 
 // drain appends what is queued, without waiting, up to maxBatch records.

@@ -284,13 +284,16 @@ func TestGroupCommitBatches(t *testing.T) {
 }
 
 // TestGroupCommitLinger checks both sides of the adaptive linger:
-// concurrent appenders share transactions even when a commit is instant,
-// and a lone caller appending one record at a time is not made to wait
+// concurrent appenders share transactions, and a lone caller appending one record at a time is not made to wait
 // for company that never comes.
 func TestGroupCommitLinger(t *testing.T) {
 	instant := func(ctx context.Context, recs []*Record) error { Chain(0, GenesisHash, recs); return nil }
+	quick := func(ctx context.Context, recs []*Record) error {
+		time.Sleep(100 * time.Microsecond)
+		return instant(ctx, recs)
+	}
 
-	g := NewGroupCommitterWith(instant, GroupCommitOptions{MaxLinger: time.Millisecond})
+	g := NewGroupCommitterWith(quick, GroupCommitOptions{MaxLinger: time.Millisecond})
 	var wg sync.WaitGroup
 	for w := 0; w < 16; w++ {
 		wg.Add(1)
@@ -310,8 +313,10 @@ func TestGroupCommitLinger(t *testing.T) {
 	if st.Records != 1600 || st.Failed != 0 {
 		t.Fatalf("stats %+v, want 1600 records, none failed", st)
 	}
+	// How many share a commit depends on scheduling (other tests run
+	// beside this one); nextLinger's rules are tested exactly below.
 	if mean := float64(st.Records) / float64(st.Commits); mean < 4 {
-		t.Errorf("16 concurrent appenders: %.1f records per commit, want >= 4 (linger not working)", mean)
+		t.Errorf("16 concurrent appenders: %.1f records per commit, want >= 4", mean)
 	}
 	t.Logf("concurrent: %d records in %d commits", st.Records, st.Commits)
 
@@ -329,6 +334,27 @@ func TestGroupCommitLinger(t *testing.T) {
 	}
 	if st := g.Stats(); st.Commits != 200 {
 		t.Errorf("sequential: %d commits, want 200 (one per append)", st.Commits)
+	}
+}
+
+func TestNextLinger(t *testing.T) {
+	const ms = time.Millisecond
+	for _, c := range []struct {
+		linger, max    time.Duration
+		natural, total int
+		want           time.Duration
+	}{
+		{0, 2 * ms, 1, 1, 0},                            // alone, not lingering: stay
+		{0, 2 * ms, 3, 3, minLinger},                    // appends arrive together: start lingering
+		{minLinger, 2 * ms, 1, 4, 2 * minLinger},        // the wait paid: double
+		{1500 * time.Microsecond, 2 * ms, 2, 9, 2 * ms}, // capped
+		{2 * ms, 2 * ms, 1, 1, ms},                      // the wait brought nothing: halve
+		{minLinger, 2 * ms, 1, 1, 0},                    // below the minimum: stop
+		{ms, 0, 5, 9, 0},                                // lingering off
+	} {
+		if got := nextLinger(c.linger, c.max, c.natural, c.total); got != c.want {
+			t.Errorf("nextLinger(%v, %v, %d, %d) = %v, want %v", c.linger, c.max, c.natural, c.total, got, c.want)
+		}
 	}
 }
 
@@ -449,4 +475,44 @@ func FuzzChainTamper(f *testing.F) {
 			t.Fatalf("unchanged record reported: %+v", rep)
 		}
 	})
+}
+
+// FuzzIsCompactJSON holds the fast path of PrepareRecord to its promise:
+// whatever isCompactJSON accepts, json.Compact accepts and leaves unchanged.
+//
+//	go test ./store -run '^$' -fuzz FuzzIsCompactJSON -fuzztime 10s
+func FuzzIsCompactJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"parties":[{"name":"LIMITED LIABILITY COMPANY SBERBANK INSURANCE BROKER"}],"threshold":0.81,"limit":10}`,
+		`[{"decision":"hit","matches":[{"entity_id":"sdn-18751","list":"SDN","name":"A \u0026 B","matched_name":"x\"y\\z","score":1}]}]`,
+		`{"a": 1}`, `[1, 2]`, `-0.5e+10`, `"\ud800"`, `null`, `true`, `{"a":[]}`, `[[[[]]]]`, `01`, `1.`, `"\x"`, `{"a":1,}`, "\"\t\"", ``,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !isCompactJSON(raw) {
+			return
+		}
+		if !json.Valid(raw) {
+			t.Fatalf("isCompactJSON accepted invalid JSON %q", raw)
+		}
+		var b bytes.Buffer
+		if err := json.Compact(&b, raw); err != nil || !bytes.Equal(b.Bytes(), raw) {
+			t.Fatalf("isCompactJSON accepted %q, which json.Compact makes %q (%v)", raw, b.Bytes(), err)
+		}
+	})
+}
+
+func TestIsCompactJSON(t *testing.T) {
+	for s, want := range map[string]bool{
+		`{"a":1,"b":[true,false,null,"x\n\u00e9"],"c":{}}`: true,
+		`-0.5e+10`: true, `0`: true, `[]`: true, `""`: true,
+		`{"a": 1}`: false, ` 1`: false, `01`: false, `1.`: false, `.5`: false, `"\x"`: false, `{"a":1,}`: false,
+		"\"\t\"": false, ``: false, `[1]x`: false, `tru`: false, `"abc`: false, `{"a"}`: false, `1e`: false, `--1`: false,
+		strings.Repeat("[", 100) + strings.Repeat("]", 100): false, // deeper than the fast path follows
+	} {
+		if got := isCompactJSON([]byte(s)); got != want {
+			t.Errorf("isCompactJSON(%q) = %v, want %v", s, got, want)
+		}
+	}
 }
