@@ -292,8 +292,9 @@ type searchScratch struct {
 	seen     []uint32  // name id → stamp of the last search that queued it
 	acc      []float64 // name id → query weight it may cover (upper bound)
 	lastWord []int16   // name id → 1 + the last query word counted in acc
-	wordSeen []uint32  // word id → stamp of the last expansion that met it
+	wordSeen []uint32  // word id → wstamp of the last expansion that met it
 	stamp    uint32
+	wstamp   uint32
 	cands    []int32
 }
 
@@ -322,7 +323,6 @@ func (sc *searchScratch) next() {
 	sc.stamp++
 	if sc.stamp == 0 {
 		clear(sc.seen)
-		clear(sc.wordSeen)
 		sc.stamp = 1
 	}
 }
@@ -365,12 +365,16 @@ func (e *engine) expand(qw *queryWord, sc *searchScratch) []expansion {
 func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) []expansion {
 	w, phon := qw.text, qw.phonetic
 	var out []expansion
-	sc.next()
+	sc.wstamp++
+	if sc.wstamp == 0 {
+		clear(sc.wordSeen)
+		sc.wstamp = 1
+	}
 	add := func(id int32) {
-		if sc.wordSeen[id] == sc.stamp {
+		if sc.wordSeen[id] == sc.wstamp {
 			return
 		}
-		sc.wordSeen[id] = sc.stamp
+		sc.wordSeen[id] = sc.wstamp
 		v := &e.words[id]
 		if s, kind := wordSimilarity(qw, v, listed); s > 0 {
 			out = append(out, expansion{id, s, kind})
@@ -514,9 +518,8 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 					queue(e.postings[id], i, w2)
 				}
 			}
-			if k == i {
-				queue(e.joined[j], i, w2)
-			}
+			queue(e.joined[j], i, w2)
+
 		}
 	}
 	total := 0.0
