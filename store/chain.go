@@ -39,7 +39,7 @@ const canonicalVersion = "clearance-audit-v1\n"
 // hex SHA-256 of this encoding. docs/store.md repeats this so an auditor can
 // check the chain with any tool.
 func Canonical(r *Record) []byte {
-	// Sized up front: this runs for every append and every verified record.
+	// Sized up front: this runs for every verified record.
 	size := len(canonicalVersion) + 14*24 + len(r.Actor) + len(r.Kind) + len(r.Reference) + len(r.Snapshot) +
 		len(r.Decision) + len(r.Origin) + len(r.Node) + len(r.Request) + len(r.Result) + len(r.PrevHash)
 	for _, p := range r.Parties {
@@ -48,47 +48,56 @@ func Canonical(r *Record) []byte {
 	for _, c := range r.Countries {
 		size += len(c) + 24
 	}
-	b := make([]byte, 0, size)
+	return appendCanonical(make([]byte, 0, size), r)
+}
+
+// appendCanonical appends r's canonical encoding (see Canonical) to b.
+func appendCanonical(b []byte, r *Record) []byte {
 	b = append(b, canonicalVersion...)
-	field := func(s string) {
-		b = strconv.AppendInt(b, int64(len(s)), 10)
-		b = append(b, ':')
-		b = append(b, s...)
-		b = append(b, '\n')
-	}
-	list := func(xs []string) {
-		b = strconv.AppendInt(b, int64(len(xs)), 10)
-		b = append(b, "#\n"...)
-		for _, x := range xs {
-			field(x)
-		}
-	}
 	var seq [20]byte
-	field(string(strconv.AppendInt(seq[:0], r.Seq, 10)))
+	b = appendCanonicalField(b, strconv.AppendInt(seq[:0], r.Seq, 10))
 	var ts [32]byte
-	field(string(r.Time.UTC().AppendFormat(ts[:0], TimeFormat)))
-	field(r.Actor)
-	field(string(r.Kind))
-	field(r.Reference)
-	list(r.Parties)
-	list(r.Countries)
-	field(r.Snapshot)
-	field(r.Decision)
-	field(r.Origin)
-	field(r.Node)
-	field(jsonField(r.Request))
-	field(jsonField(r.Result))
-	field(r.PrevHash)
+	b = appendCanonicalField(b, r.Time.UTC().AppendFormat(ts[:0], TimeFormat))
+	b = appendCanonicalField(b, r.Actor)
+	b = appendCanonicalField(b, r.Kind)
+	b = appendCanonicalField(b, r.Reference)
+	b = appendCanonicalList(b, r.Parties)
+	b = appendCanonicalList(b, r.Countries)
+	b = appendCanonicalField(b, r.Snapshot)
+	b = appendCanonicalField(b, r.Decision)
+	b = appendCanonicalField(b, r.Origin)
+	b = appendCanonicalField(b, r.Node)
+	b = appendCanonicalField(b, jsonField(r.Request))
+	b = appendCanonicalField(b, jsonField(r.Result))
+	b = appendCanonicalField(b, r.PrevHash)
+	return b
+}
+
+// appendCanonicalField appends one length-prefixed field: <len> ":" <bytes> "\n".
+func appendCanonicalField[S ~string | ~[]byte](b []byte, s S) []byte {
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	b = append(b, ':')
+	b = append(b, s...)
+	return append(b, '\n')
+}
+
+// appendCanonicalList appends a counted list of fields: <count> "#\n" field*.
+func appendCanonicalList(b []byte, xs []string) []byte {
+	b = strconv.AppendInt(b, int64(len(xs)), 10)
+	b = append(b, "#\n"...)
+	for _, x := range xs {
+		b = appendCanonicalField(b, x)
+	}
 	return b
 }
 
 // jsonField is the canonical text of a JSON field: JSON null and absent
 // are the same (a JSONL export writes absent as null).
-func jsonField(raw json.RawMessage) string {
+func jsonField(raw json.RawMessage) []byte {
 	if string(raw) == "null" {
-		return ""
+		return nil
 	}
-	return string(raw)
+	return raw
 }
 
 // Hash returns the hex SHA-256 of r's canonical encoding.
@@ -102,11 +111,14 @@ func Hash(r *Record) string {
 // its Seq, PrevHash and Hash, in order. Backends call it inside the
 // transaction that holds the chain head, so the chain has one order.
 func Chain(headSeq int64, headHash string, recs []*Record) (newSeq int64, newHash string) {
+	var buf []byte // one encoding buffer for the whole batch
 	for _, r := range recs {
 		headSeq++
 		r.Seq = headSeq
 		r.PrevHash = headHash
-		r.Hash = Hash(r)
+		buf = appendCanonical(buf[:0], r)
+		sum := sha256.Sum256(buf)
+		r.Hash = hex.EncodeToString(sum[:])
 		headHash = r.Hash
 	}
 	return headSeq, headHash

@@ -452,14 +452,14 @@ func FuzzChainTamper(f *testing.F) {
 			func() { old, r.Origin = r.Origin, value },
 			func() { old, r.Node = r.Node, value },
 			func() { old, r.Countries = strings.Join(r.Countries, "\x00"), strings.Split(value, "\x00") },
-			func() { old = jsonField(r.Request); r.Request = json.RawMessage(value) },
-			func() { old = jsonField(r.Result); r.Result = json.RawMessage(value) },
+			func() { old = string(jsonField(r.Request)); r.Request = json.RawMessage(value) },
+			func() { old = string(jsonField(r.Result)); r.Result = json.RawMessage(value) },
 			func() { old, r.PrevHash = r.PrevHash, value },
 		}
 		set[int(field)%len(set)]()
 		changed := old != value
 		if int(field)%len(set) == 9 || int(field)%len(set) == 10 {
-			changed = old != jsonField(json.RawMessage(value))
+			changed = old != string(jsonField(json.RawMessage(value)))
 		}
 		if int(field)%len(set) == 8 && old == "" && value == "" {
 			changed = len(r.Countries) != 0 // Split("") is [""]: one empty country, not none
