@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/clearance-oss/clearance/app"
@@ -41,6 +43,7 @@ type serveOptions struct {
 	requestTimeout time.Duration
 	accessLog      bool
 	logLevel       string
+	cpuProfile     string
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -53,6 +56,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.DurationVar(&o.requestTimeout, "request-timeout", server.DefaultRequestTimeout, "longest time one request may take")
 	fs.BoolVar(&o.accessLog, "access-log", envDefault(env, "CLEARANCE_ACCESS_LOG", "") == "true", "log every request (env CLEARANCE_ACCESS_LOG=true)")
 	fs.StringVar(&o.logLevel, "log-level", envDefault(env, "CLEARANCE_LOG_LEVEL", "info"), "debug, info, warn or error (env CLEARANCE_LOG_LEVEL)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the server, from start to shutdown, to this file (go tool pprof)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -112,6 +116,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			"    clearance keys create --role admin %s\n\nthen call the API with it:\n\n"+
 			"    curl -H \"Authorization: Bearer $KEY\" -d '{\"name\":\"Hikvision\"}' http://%s/v1/screen\n\n",
 			storeFlagArgs(sf), o.addr)
+	}
+	if o.cpuProfile != "" {
+		// Profiling the serving process alone, without a load generator
+		// in it (loadtest --self), is how docs/api.md's shares were taken.
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	ready := make(chan string, 1)
 	go func() {
