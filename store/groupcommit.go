@@ -134,6 +134,9 @@ func (g *GroupCommitter) Append(ctx context.Context, r Record) (Record, error) {
 	return p.rec, nil
 }
 
+// lingerSteps is how many slices a linger is taken in (see run).
+const lingerSteps = 4
+
 // minLinger is the shortest linger worth a timer; below it the writer
 // stops lingering until appends are seen arriving together again.
 const minLinger = 100 * time.Microsecond
@@ -147,17 +150,17 @@ const minLinger = 100 * time.Microsecond
 // almost alone: 1.5 records per transaction measured in the server at
 // ~800 req/s, so the commit cost per request was ~150 µs of CPU.
 //
-// The linger adapts: it doubles (up to maxLinger) whenever records were
-// arriving together — the batch held more than one record before the
-// wait, or the wait brought more — and halves when a wait brought
-// nothing, dropping to none below minLinger. So under concurrent load
-// batches fill, and a single client that appends one record at a time,
-// waiting for each, soon pays no wait at all.
+// The linger adapts (nextLinger): it starts when records are found queued
+// together, doubles (up to maxLinger) while waiting brings more, and halves
+// when a wait brought nothing, dropping to none below minLinger. So under
+// concurrent load batches fill; a single client that appends one record at
+// a time, waiting for each, pays no wait; and when every appender is
+// already queued (nothing more can arrive) the writer does not wait either.
 func (g *GroupCommitter) run() {
 	defer close(g.done)
 	batch := make([]*pendingAppend, 0, g.maxBatch)
 	recs := make([]*Record, 0, g.maxBatch)
-	var linger time.Duration
+	var linger, lastCommit time.Duration
 	open := true // the queue is not closed
 	for open {
 		first, ok := <-g.queue
@@ -167,9 +170,24 @@ func (g *GroupCommitter) run() {
 		batch = append(batch[:0], first)
 		batch, open = g.drain(batch)
 		natural := len(batch)
-		if linger > 0 && open && len(batch) < g.maxBatch {
-			time.Sleep(linger)
-			batch, open = g.drain(batch)
+		// The wait is taken in lingerSteps slices and ends early when a
+		// slice brings nothing: once every appender that was coming has
+		// come (all of them may already be queued), waiting longer only
+		// delays them.
+		// Nor is there a wait after a commit that took longer than
+		// maxLinger: the writer is then the bottleneck (appends queue up
+		// during each commit by themselves), and idling it would only
+		// lower the rate it can commit at. (A commit shorter than that
+		// can still be the bottleneck when appenders do nothing else:
+		// BenchmarkAppendParallel's 128 appenders commit at about half
+		// the rate they did without lingering; docs/store.md.)
+		wait := linger > 0 && lastCommit < g.maxLinger
+		for step := 0; wait && open && step < lingerSteps && len(batch) < g.maxBatch; step++ {
+			before := len(batch)
+			time.Sleep(linger / lingerSteps)
+			if batch, open = g.drain(batch); len(batch) == before {
+				break
+			}
 		}
 		linger = nextLinger(linger, g.maxLinger, natural, len(batch))
 		recs = recs[:0]
@@ -177,7 +195,9 @@ func (g *GroupCommitter) run() {
 			recs = append(recs, &p.rec)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), CommitTimeout)
+		start := time.Now()
 		err := g.commit(ctx, recs)
+		lastCommit = time.Since(start)
 		cancel()
 		g.commits.Add(1)
 		g.records.Add(int64(len(recs)))
@@ -191,17 +211,23 @@ func (g *GroupCommitter) run() {
 	}
 }
 
-// nextLinger is the linger for the next batch, given this one's: it
-// doubles (from minLinger, up to max) when records arrived together —
-// natural, the records queued before the wait, is more than one, or the
-// wait raised the batch to total — and halves, down to none, when the
-// wait brought nothing.
+// nextLinger is the linger for the next batch, given this one's: natural
+// records were queued before the wait, total after it. Not lingering, it
+// starts (at minLinger) when records were found queued together; lingering,
+// it doubles (up to maxLinger) when the wait brought more records, and
+// halves, down to none, when it brought nothing — as when every appender
+// is already waiting in the batch, and a wait would only delay them.
 func nextLinger(linger, maxLinger time.Duration, natural, total int) time.Duration {
 	switch {
 	case maxLinger <= 0:
 		return 0
-	case natural > 1 || total > natural:
-		return min(max(2*linger, minLinger), maxLinger)
+	case linger == 0:
+		if natural > 1 {
+			return min(minLinger, maxLinger)
+		}
+		return 0
+	case total > natural:
+		return min(2*linger, maxLinger)
 	}
 	if linger /= 2; linger < minLinger {
 		return 0

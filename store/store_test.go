@@ -345,10 +345,11 @@ func TestNextLinger(t *testing.T) {
 		want           time.Duration
 	}{
 		{0, 2 * ms, 1, 1, 0},                            // alone, not lingering: stay
-		{0, 2 * ms, 3, 3, minLinger},                    // appends arrive together: start lingering
+		{0, 2 * ms, 3, 3, minLinger},                    // appends found together: start lingering
 		{minLinger, 2 * ms, 1, 4, 2 * minLinger},        // the wait paid: double
 		{1500 * time.Microsecond, 2 * ms, 2, 9, 2 * ms}, // capped
 		{2 * ms, 2 * ms, 1, 1, ms},                      // the wait brought nothing: halve
+		{2 * ms, 2 * ms, 64, 64, ms},                    // everyone was already queued: halve
 		{minLinger, 2 * ms, 1, 1, 0},                    // below the minimum: stop
 		{ms, 0, 5, 9, 0},                                // lingering off
 	} {

@@ -121,6 +121,9 @@ func benchAppendParallel(b *testing.B, opts sqlite.Options) {
 		b.ReportMetric(float64(latencies[len(latencies)/2].Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
 	}
+	if st := s.AuditCommitStats(); st.Commits > 0 {
+		b.ReportMetric(float64(st.Records)/float64(st.Commits), "records/commit")
+	}
 	if cpu := storetest.CPUTime() - cpu0; cpu > 0 {
 		// CPU per record of this process (client side for PostgreSQL):
 		// 2 cores / this = the rate on an otherwise idle 2-core machine.
