@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/clearance-oss/clearance/ear"
 	"io"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ type listsOutput struct {
 	Entities int                    `json:"entities"`
 	Lists    []snapshot.ListSummary `json:"lists"`
 	Sources  []snapshot.Source      `json:"sources"`
+	EAR      []ear.DataSource       `json:"ear"` // the regulation tables license determination uses
 }
 
 func runLists(ctx context.Context, env *Env, args []string) error {
@@ -42,7 +44,11 @@ func runLists(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := listsOutput{Version: m.Version, BuiltAt: m.BuiltAt, Entities: m.Total, Lists: m.Lists(), Sources: m.Sources}
+	earData, err := ear.DataSources()
+	if err != nil {
+		return err
+	}
+	out := listsOutput{Version: m.Version, BuiltAt: m.BuiltAt, Entities: m.Total, Lists: m.Lists(), Sources: m.Sources, EAR: earData}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -76,7 +82,16 @@ func printLists(w io.Writer, out listsOutput) error {
 			fmt.Fprintf(w, "    notes  %s\n", src.Notes)
 		}
 	}
-	return nil
+	if len(out.EAR) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "\nEAR tables (license determination):")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  TABLE\tCITATION\tROWS\tAS OF\tFILE")
+	for _, d := range out.EAR {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", d.Name, d.Citation, thousands(d.Rows), d.AsOf, d.File)
+	}
+	return tw.Flush()
 }
 
 // sourceGroups names source ids for the table, folding a main file and
