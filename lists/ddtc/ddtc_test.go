@@ -3,10 +3,10 @@ package ddtc
 import (
 	"bytes"
 	"compress/gzip"
+	"github.com/clearance-oss/clearance/lists/internal/streamtest"
 	"io"
 	"os"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -188,33 +188,5 @@ func TestStreamingMemory(t *testing.T) {
 		parts = append(parts, bytes.NewReader(body))
 	}
 	r := NewReader(io.MultiReader(parts...))
-	// Measure against the heap before reading: other tests of the package
-	// may keep their own data alive.
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	var peak uint64
-	n := 0
-	for {
-		_, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n++; n%10000 == 0 {
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapAlloc-min(ms.HeapAlloc, before.HeapAlloc))
-		}
-	}
-	if n != 200*779 {
-		t.Fatalf("read %d records", n)
-	}
-	t.Logf("streamed %d MB, peak heap growth %d KB", 200*len(body)>>20, peak>>10)
-	if peak > 4<<20 {
-		t.Errorf("peak heap %d bytes: the reader does not stream", peak)
-	}
+	streamtest.Check(t, func() error { _, err := r.Next(); return err }, 200*779, 10000, 200*len(body))
 }

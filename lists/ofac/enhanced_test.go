@@ -3,9 +3,9 @@ package ofac
 import (
 	"archive/zip"
 	"bytes"
+	"github.com/clearance-oss/clearance/lists/internal/streamtest"
 	"io"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -205,33 +205,5 @@ func TestEnhancedStreamingMemory(t *testing.T) {
 	}
 	parts = append(parts, bytes.NewReader(data[end:]))
 	r := NewEnhancedReader(io.MultiReader(parts...))
-	// Measure against the heap before reading: other tests of the package
-	// may keep their own data alive.
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	var peak uint64
-	n := 0
-	for {
-		_, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n++; n%500 == 0 {
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapAlloc-min(ms.HeapAlloc, before.HeapAlloc))
-		}
-	}
-	if n != 6*443 {
-		t.Fatalf("read %d entities", n)
-	}
-	t.Logf("streamed %d MB, peak heap growth %d KB", 6*(end-open)>>20, peak>>10)
-	if peak > 4<<20 {
-		t.Errorf("peak heap %d bytes: the reader does not stream", peak)
-	}
+	streamtest.Check(t, func() error { _, err := r.Next(); return err }, 6*443, 500, 6*(end-open))
 }

@@ -3,10 +3,10 @@ package un
 import (
 	"bytes"
 	"compress/gzip"
+	"github.com/clearance-oss/clearance/lists/internal/streamtest"
 	"io"
 	"os"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -148,38 +148,7 @@ func TestStreamingMemory(t *testing.T) {
 	}
 	parts = append(parts, strings.NewReader("</CONSOLIDATED_LIST>"))
 	r := NewReader(io.MultiReader(parts...))
-	// Measure against the heap before reading: other tests of the package
-	// may keep their own data alive.
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	var peak uint64
-	n := 0
-	for {
-		_, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-		if n%2000 == 0 {
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapAlloc-min(ms.HeapAlloc, before.HeapAlloc))
-		}
-	}
-	if n != copies*1003 {
-		t.Fatalf("read %d records, want %d", n, copies*1003)
-	}
-	streamed := uint64(copies * len(body))
-	t.Logf("streamed %d MB, peak heap growth %d KB", streamed>>20, peak>>10)
-	// The reader holds one record at a time, however long the stream is.
-	if peak > 4<<20 {
-		t.Errorf("peak heap %d bytes while streaming %d bytes: reader does not stream", peak, streamed)
-	}
+	streamtest.Check(t, func() error { _, err := r.Next(); return err }, copies*1003, 2000, copies*len(body))
 }
 
 func BenchmarkReader(b *testing.B) {
