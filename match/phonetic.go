@@ -26,38 +26,13 @@ func phoneticKey(w string) string {
 	vowelGap := false
 	for i := 0; i < len(s); {
 		rest := s[i:]
-		var out byte
-		n := 1
+		out, n := digraph(rest)
 		switch {
-		case strings.HasPrefix(rest, "tsch"):
-			out, n = 'c', 4
-		case strings.HasPrefix(rest, "dzh"):
-			out, n = 'g', 3
-		case strings.HasPrefix(rest, "sch"):
-			out, n = 's', 3
-		case strings.HasPrefix(rest, "tch"):
-			out, n = 'c', 3
-		case strings.HasPrefix(rest, "sh"), strings.HasPrefix(rest, "sz"):
-			out, n = 's', 2
-		case strings.HasPrefix(rest, "ch"), strings.HasPrefix(rest, "cz"):
-			out, n = 'c', 2
-		case strings.HasPrefix(rest, "kh"):
-			out, n = 'h', 2
-		case strings.HasPrefix(rest, "zh"), strings.HasPrefix(rest, "dj"):
-			out, n = 'g', 2
-		case strings.HasPrefix(rest, "ph"):
-			out, n = 'f', 2
-		case strings.HasPrefix(rest, "th"):
-			out, n = 't', 2
-		case strings.HasPrefix(rest, "dh"):
-			out, n = 'd', 2
-		case strings.HasPrefix(rest, "gh"):
-			out, n = 'g', 2
-		case strings.HasPrefix(rest, "ck"):
-			out, n = 'k', 2
+		case n > 0:
 		case strings.HasPrefix(rest, "ts"), strings.HasPrefix(rest, "tz"):
 			out, n = 'c', 2
 		default:
+			n = 1
 			switch c := rest[0]; c {
 			case 'q':
 				out = 'k'
@@ -88,6 +63,41 @@ func phoneticKey(w string) string {
 	return string(b)
 }
 
+// digraph reports the letter that a spelling at the start of rest writes
+// as one sound (sch, sh → s; tch, ch → c; kh → h; zh, dzh, dj → g; …) and
+// how many bytes it spans, or n == 0 when rest starts with none.
+func digraph(rest string) (out byte, n int) {
+	switch {
+	case strings.HasPrefix(rest, "tsch"):
+		out, n = 'c', 4
+	case strings.HasPrefix(rest, "dzh"):
+		out, n = 'g', 3
+	case strings.HasPrefix(rest, "sch"):
+		out, n = 's', 3
+	case strings.HasPrefix(rest, "tch"):
+		out, n = 'c', 3
+	case strings.HasPrefix(rest, "sh"), strings.HasPrefix(rest, "sz"):
+		out, n = 's', 2
+	case strings.HasPrefix(rest, "ch"), strings.HasPrefix(rest, "cz"):
+		out, n = 'c', 2
+	case strings.HasPrefix(rest, "kh"):
+		out, n = 'h', 2
+	case strings.HasPrefix(rest, "zh"), strings.HasPrefix(rest, "dj"):
+		out, n = 'g', 2
+	case strings.HasPrefix(rest, "ph"):
+		out, n = 'f', 2
+	case strings.HasPrefix(rest, "th"):
+		out, n = 't', 2
+	case strings.HasPrefix(rest, "dh"):
+		out, n = 'd', 2
+	case strings.HasPrefix(rest, "gh"):
+		out, n = 'g', 2
+	case strings.HasPrefix(rest, "ck"):
+		out, n = 'k', 2
+	}
+	return out, n
+}
+
 // romanKey reduces a normalised word to the spelling that differing
 // romanisations of one name share: the digraphs of phoneticKey, and every
 // run of vowels (a e i o u y) written as one "a" — Yevgeniy, Evgeny and
@@ -98,36 +108,11 @@ func romanKey(w string) string {
 	b := make([]byte, 0, len(w))
 	for i := 0; i < len(w); {
 		rest := w[i:]
-		var out byte
-		n := 1
+		out, n := digraph(rest)
 		switch {
-		case strings.HasPrefix(rest, "tsch"):
-			out, n = 'c', 4
-		case strings.HasPrefix(rest, "dzh"):
-			out, n = 'g', 3
-		case strings.HasPrefix(rest, "sch"):
-			out, n = 's', 3
-		case strings.HasPrefix(rest, "tch"):
-			out, n = 'c', 3
-		case strings.HasPrefix(rest, "sh"), strings.HasPrefix(rest, "sz"):
-			out, n = 's', 2
-		case strings.HasPrefix(rest, "ch"), strings.HasPrefix(rest, "cz"):
-			out, n = 'c', 2
-		case strings.HasPrefix(rest, "kh"):
-			out, n = 'h', 2
-		case strings.HasPrefix(rest, "zh"), strings.HasPrefix(rest, "dj"):
-			out, n = 'g', 2
-		case strings.HasPrefix(rest, "ph"):
-			out, n = 'f', 2
-		case strings.HasPrefix(rest, "th"):
-			out, n = 't', 2
-		case strings.HasPrefix(rest, "dh"):
-			out, n = 'd', 2
-		case strings.HasPrefix(rest, "gh"):
-			out, n = 'g', 2
-		case strings.HasPrefix(rest, "ck"):
-			out, n = 'k', 2
+		case n > 0:
 		default:
+			n = 1
 			switch c := rest[0]; c {
 			case 'q':
 				out = 'k'
