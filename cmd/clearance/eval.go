@@ -19,10 +19,11 @@ func init() {
 // variants generated from the embedded lists, at one threshold, and with
 // --curve the summary at every threshold from 0.60 to 0.95.
 func runEval(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "eval", "[--threshold T] [--curve] [--misses] [--seed N] [--set NAME]")
+	fs := newFlagSet(env, "eval", "[--threshold T] [--curve] [--misses [--max-misses N]] [--seed N] [--set NAME]")
 	threshold := fs.Float64("threshold", match.DefaultThreshold, "score at or above which a match is reported")
 	curve := fs.Bool("curve", false, "also print recall and false-positive rates at thresholds 0.60 to 0.95")
-	misses := fs.Bool("misses", false, "print up to 8 failed cases per set")
+	misses := fs.Bool("misses", false, "print failed cases (up to --max-misses per set)")
+	maxMisses := fs.Int("max-misses", 8, "with --misses: how many failed cases to print per set")
 	seed := fs.Uint64("seed", 1, "seed of the generated variant sets")
 	only := fs.String("set", "", "only sets whose name contains this text")
 	if _, err := parseFlags(fs, args); err != nil {
@@ -53,6 +54,7 @@ func runEval(ctx context.Context, env *Env, args []string) error {
 			continue
 		}
 		r := eval.Collect(ix, s)
+		r.MaxMisses = max(*maxMisses, 1)
 		runs = append(runs, r)
 		results = append(results, r.At(*threshold))
 	}

@@ -71,8 +71,10 @@ type scored struct {
 
 // Run holds the scores of one set's cases.
 type Run struct {
-	Set    *Set
-	scores []scored
+	Set *Set
+	// MaxMisses is how many failed cases At lists (0: 8).
+	MaxMisses int
+	scores    []scored
 }
 
 // floor is the lowest threshold runs are collected for: metrics below it are
@@ -151,7 +153,11 @@ func ratio(a, b int, empty float64) float64 {
 func (r *Run) At(t float64) Result {
 	res := Result{Set: r.Set.Name, Kind: r.Set.Kind, Threshold: t, N: len(r.scores)}
 	miss := func(c Case, sc scored, why string) {
-		if len(res.Misses) < 8 {
+		limit := r.MaxMisses
+		if limit == 0 {
+			limit = 8
+		}
+		if len(res.Misses) < limit {
 			s := fmt.Sprintf("%q: %s", c.Query.Name, why)
 			if c.Note != "" {
 				s += " [" + c.Note + "]"
