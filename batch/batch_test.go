@@ -384,6 +384,27 @@ func TestCSVOutput(t *testing.T) {
 	}
 }
 
+// TestCSVOutputEscapesFormulas: a customer name a spreadsheet would evaluate
+// is written with an apostrophe in CSV and verbatim in JSONL.
+func TestCSVOutputEscapesFormulas(t *testing.T) {
+	in := "id,name\n=1+1,\"=HYPERLINK(\"\"http://evil\"\",\"\"Hikvision\"\")\"\nR2,Hangzhou Hikvision Digital Technology\n"
+	out, _ := screen(t, "in.csv", strings.NewReader(in), FormatCSV, Options{})
+	recs, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := recs[1]; l[1] != "'=1+1" || l[2] != `'=HYPERLINK("http://evil","Hikvision")` {
+		t.Errorf("row 1 = %q: want id and name prefixed with an apostrophe", l[:3])
+	}
+	if l := recs[len(recs)-1]; l[1] != "R2" || l[2] != "Hangzhou Hikvision Digital Technology" {
+		t.Errorf("last row = %q: plain cells must stay verbatim", l[:3])
+	}
+	out, _ = screen(t, "in.csv", strings.NewReader(in), FormatJSONL, Options{})
+	if !bytes.Contains(out, []byte(`"id":"=1+1"`)) {
+		t.Errorf("JSONL must keep the id verbatim: %s", out)
+	}
+}
+
 func TestXLSXOutput(t *testing.T) {
 	f, _ := os.Open("testdata/customers.csv")
 	defer f.Close()

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/clearance-oss/clearance/internal/csvcell"
 	"io"
 	"math"
 	"strconv"
@@ -166,10 +167,10 @@ func tableLines(r Result) [][]any {
 	return out
 }
 
-// csvWriter writes the table as RFC 4180 CSV. Cells are verbatim: names
-// from customers' files are echoed unchanged (no formula escaping), so
-// open the CSV in a spreadsheet via import, or ask for .xlsx, where every
-// cell is stored as text or number and never evaluated.
+// csvWriter writes the table as RFC 4180 CSV. Text cells that a spreadsheet
+// would evaluate as a formula ("=…", "+…", "-…", "@…") are prefixed with an
+// apostrophe (csvcell.Escape): names come from customers' files. JSONL and
+// XLSX carry every value verbatim.
 type csvWriter struct {
 	w      *csv.Writer
 	header bool
@@ -191,7 +192,7 @@ func (c *csvWriter) Write(r Result) error {
 		for i, v := range line {
 			switch v := v.(type) {
 			case string:
-				c.cells[i] = v
+				c.cells[i] = csvcell.Escape(v)
 			case int:
 				c.cells[i] = strconv.Itoa(v)
 			case float64:

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/clearance-oss/clearance/internal/csvcell"
 	"io"
 	"strconv"
 	"strings"
@@ -91,9 +92,10 @@ func ExportAudit(ctx context.Context, a AuditTrail, f Filter, format ExportForma
 }
 
 func csvRow(r *Record) []string {
+	e := csvcell.Escape
 	return []string{
-		strconv.FormatInt(r.Seq, 10), r.Time.UTC().Format(TimeFormat), r.Actor, string(r.Kind), r.Reference,
-		strings.Join(r.Parties, "; "), strings.Join(r.Countries, "; "), r.Snapshot, r.Decision, r.Origin, r.Node,
+		strconv.FormatInt(r.Seq, 10), r.Time.UTC().Format(TimeFormat), e(r.Actor), string(r.Kind), e(r.Reference),
+		e(strings.Join(r.Parties, "; ")), e(strings.Join(r.Countries, "; ")), r.Snapshot, e(r.Decision), e(r.Origin), e(r.Node),
 		string(r.Request), string(r.Result), r.PrevHash, r.Hash,
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -380,6 +381,22 @@ func TestExportFormats(t *testing.T) {
 	n, err := ExportAudit(context.Background(), m, Filter{}, FormatJSONL, &b)
 	if err != nil || n != 2500 || bytes.Count(b.Bytes(), []byte("\n")) != 2500 {
 		t.Fatalf("jsonl: %d %v", n, err)
+	}
+	// CSV: a party name a spreadsheet would evaluate gets an apostrophe.
+	if _, err := m.AppendAudit(context.Background(), Record{Kind: KindScreen, Reference: "@PO-1", Parties: []string{"=cmd|' /C calc'!A0"},
+		Request: json.RawMessage(`{"i":2}`)}); err != nil {
+		t.Fatal(err)
+	}
+	b.Reset()
+	if _, err := ExportAudit(context.Background(), m, Filter{}, FormatCSV, &b); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil || len(recs) != 2502 {
+		t.Fatalf("csv: %d lines, %v", len(recs), err)
+	}
+	if got := recs[2501]; got[4] != "'@PO-1" || got[5] != "'=cmd|' /C calc'!A0" {
+		t.Errorf("csv reference, parties = %q, %q: want apostrophe-prefixed", got[4], got[5])
 	}
 	if _, err := ParseExportFormat("xlsx"); !errors.Is(err, ErrInvalid) {
 		t.Errorf("xlsx: %v", err)
