@@ -103,6 +103,36 @@ func TestKeyCacheAndRevocation(t *testing.T) {
 	}
 }
 
+// TestCheckOwnerShares: through the service as through the CLI, an owner
+// whose share is omitted is "not known" (REVIEW, Red Flag 29), a stated 0%
+// is no ownership (NLR), 60% of a listed entity extends its license
+// requirement (the Affiliates rule); a per-item value reaches the engine.
+func TestCheckOwnerShares(t *testing.T) {
+	svc, _ := newService(t, nil)
+	analyst := Actor{ID: "key:a", Role: store.RoleAnalyst, Origin: "127.0.0.1"}
+	pct := func(v float64) *float64 { return &v }
+	for _, c := range []struct {
+		share *float64
+		want  string
+	}{{nil, "REVIEW"}, {pct(0), "NLR"}, {pct(60), "LICENSE_REQUIRED"}} {
+		req := CheckRequest{Items: []CheckItem{{ECCN: "EAR99", ValueUSD: pct(1200)}}, Destination: "MY", Date: "2026-11-20",
+			Parties: []CheckParty{{Name: "Acme Sdn Bhd", Role: "end_user",
+				Owners: []CheckOwner{{Name: "Hangzhou Hikvision Digital Technology Co., Ltd.", Percent: c.share}}}}}
+		got, err := svc.Check(context.Background(), analyst, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Decision != c.want {
+			reasons, _ := json.Marshal(got.Reasons)
+			t.Errorf("share %v: %s, want %s; reasons %s", c.share, got.Decision, c.want, reasons)
+		}
+	}
+	bad := CheckRequest{Items: []CheckItem{{ECCN: "EAR99", ValueUSD: pct(-1)}}, Destination: "MY"}
+	if _, err := svc.Check(context.Background(), analyst, bad); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "items[0].value_usd") {
+		t.Errorf("negative item value: %v", err)
+	}
+}
+
 // TestCheckHikvisionSeedCase runs the license engine through the service:
 // the seed case, before and after the 2019-10-09 listing.
 func TestCheckHikvisionSeedCase(t *testing.T) {

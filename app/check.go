@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,15 +21,16 @@ type CheckRequest struct {
 	Region      string       `json:"region,omitempty"`
 	Parties     []CheckParty `json:"parties,omitempty"`
 	EndUserType string       `json:"end_user_type,omitempty"`
-	ValueUSD    float64      `json:"value_usd,omitempty"`
+	ValueUSD    *float64     `json:"value_usd,omitempty"` // order value, for LVS
 	Date        string       `json:"date,omitempty"`
 	Reference   string       `json:"reference,omitempty"`
 }
 
 // CheckItem is one item to export: an ECCN with paragraph, or EAR99.
 type CheckItem struct {
-	ECCN        string `json:"eccn"`
-	Description string `json:"description,omitempty"` // read where an entry carves out described items
+	ECCN        string   `json:"eccn"`
+	Description string   `json:"description,omitempty"` // read where an entry carves out described items
+	ValueUSD    *float64 `json:"value_usd,omitempty"`   // this line's value, for LVS
 }
 
 // CheckParty is a party to the transaction with its role.
@@ -38,10 +40,12 @@ type CheckParty struct {
 	Owners []CheckOwner `json:"owners,omitempty"`
 }
 
-// CheckOwner is an owner of a party with its share.
+// CheckOwner is an owner of a party with its share; Percent nil (omitted)
+// means the share is not known, which the engine flags (Red Flag 29). A
+// stated 0 is an owner holding nothing.
 type CheckOwner struct {
-	Name    string  `json:"name"`
-	Percent float64 `json:"percent"`
+	Name    string   `json:"name"`
+	Percent *float64 `json:"percent,omitempty"`
 }
 
 // CheckDecision is the determination, in the batch contract's shape.
@@ -110,8 +114,8 @@ func (r *CheckRequest) validate() error {
 			return invalidf("field \"parties[%d].owners\": at most %d owners", i, maxCheckOwners)
 		}
 		for j, o := range p.Owners {
-			if strings.TrimSpace(o.Name) == "" || o.Percent < 0 || o.Percent > 100 {
-				return invalidf("field \"parties[%d].owners[%d]\": want a name and a percent in 0..100", i, j)
+			if strings.TrimSpace(o.Name) == "" || o.Percent != nil && !(*o.Percent >= 0 && *o.Percent <= 100) {
+				return invalidf("field \"parties[%d].owners[%d]\": want a name and a percent in 0..100 (omit the percent when unknown)", i, j)
 			}
 		}
 	}
@@ -120,8 +124,13 @@ func (r *CheckRequest) validate() error {
 			return invalidf("field \"date\": %q is not a date YYYY-MM-DD", r.Date)
 		}
 	}
-	if r.ValueUSD < 0 {
+	if r.ValueUSD != nil && !(*r.ValueUSD >= 0 && *r.ValueUSD < math.Inf(1)) {
 		return invalidf("field \"value_usd\": must not be negative")
+	}
+	for i, it := range r.Items {
+		if it.ValueUSD != nil && !(*it.ValueUSD >= 0 && *it.ValueUSD < math.Inf(1)) {
+			return invalidf("field \"items[%d].value_usd\": must not be negative", i)
+		}
 	}
 	if len(r.Reference) > maxRefBytes || !utf8.ValidString(r.Reference) || !utf8.ValidString(r.ID) {
 		return invalidf("field \"reference\": must be valid UTF-8 of at most %d bytes", maxRefBytes)

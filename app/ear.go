@@ -16,25 +16,15 @@ type EARChecker struct {
 // Check converts req to an ear.Request, determines, and returns the
 // decision with each reason as the engine encodes it.
 func (c EARChecker) Check(ctx context.Context, req CheckRequest) (CheckDecision, error) {
-	r := ear.Request{ID: req.ID, Destination: req.Destination, Region: req.Region, EndUserType: req.EndUserType, Date: req.Date}
-	if req.ValueUSD > 0 {
-		v := req.ValueUSD
-		r.ValueUSD = &v
-	}
+	r := ear.Request{ID: req.ID, Destination: req.Destination, Region: req.Region, EndUserType: req.EndUserType,
+		Date: req.Date, ValueUSD: req.ValueUSD}
 	for _, it := range req.Items {
-		r.Items = append(r.Items, ear.Item{ECCN: it.ECCN, Description: it.Description})
+		r.Items = append(r.Items, ear.Item{ECCN: it.ECCN, Description: it.Description, ValueUSD: it.ValueUSD})
 	}
 	for _, p := range req.Parties {
 		ep := ear.Party{Name: p.Name, Role: p.Role}
 		for _, o := range p.Owners {
-			eo := ear.Owner{Name: o.Name}
-			if o.Percent > 0 {
-				// A 0% owner is no owner: read it as "share not known", which
-				// the engine flags (Red Flag 29) instead of ignoring.
-				pc := o.Percent
-				eo.Percent = &pc
-			}
-			ep.Owners = append(ep.Owners, eo)
+			ep.Owners = append(ep.Owners, ear.Owner{Name: o.Name, Percent: o.Percent})
 		}
 		r.Parties = append(r.Parties, ep)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -118,10 +119,10 @@ func (f checkForm) request() (app.CheckRequest, error) {
 	}
 	if f.Value != "" {
 		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimPrefix(f.Value, "$"), ",", ""), 64)
-		if err != nil || v < 0 {
+		if err != nil || !(v >= 0) || math.IsInf(v, 0) {
 			return req, fmt.Errorf("Value: %q is not an amount in US dollars", f.Value)
 		}
-		req.ValueUSD = v
+		req.ValueUSD = &v
 	}
 	for i, p := range f.Parties {
 		if p.Name == "" {
@@ -133,16 +134,21 @@ func (f checkForm) request() (app.CheckRequest, error) {
 			if line == "" {
 				continue
 			}
-			// "Name=60" or "Name = 60%": the owner and its share.
+			// "Name=60" or "Name = 60%": the owner and its share; "Name"
+			// alone: an owner whose share is not known.
 			name, share, ok := strings.Cut(line, "=")
-			if !ok {
-				return req, fmt.Errorf("Party %d owners: write each owner as Name=percent, got %q", i+1, line)
+			o := app.CheckOwner{Name: strings.TrimSpace(name)}
+			if ok {
+				pc, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(share), "%"), 64)
+				if err != nil || !(pc >= 0 && pc <= 100) {
+					return req, fmt.Errorf("Party %d owners: %q is not a percentage from 0 to 100", i+1, strings.TrimSpace(share))
+				}
+				o.Percent = &pc
 			}
-			pc, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(share), "%"), 64)
-			if err != nil || pc < 0 || pc > 100 {
-				return req, fmt.Errorf("Party %d owners: %q is not a percentage from 0 to 100", i+1, strings.TrimSpace(share))
+			if o.Name == "" {
+				return req, fmt.Errorf("Party %d owners: write each owner as Name=percent (or Name alone when the share is unknown), got %q", i+1, line)
 			}
-			cp.Owners = append(cp.Owners, app.CheckOwner{Name: strings.TrimSpace(name), Percent: pc})
+			cp.Owners = append(cp.Owners, o)
 		}
 		req.Parties = append(req.Parties, cp)
 	}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"math"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -16,6 +17,8 @@ func FuzzCheckForm(f *testing.F) {
 	f.Add("2A000.a, 2A000.b; 0A501.a", "", "")
 	f.Add("", "-1", "=")
 	f.Add("EAR99", "1e309", "X=101")
+	f.Add("EAR99", "NaN", "Y")
+	f.Add("EAR99", "Inf", "Z=NaN")
 	f.Fuzz(func(t *testing.T, eccns, value, owners string) {
 		form := checkForm{ECCNs: eccns, Value: value, Destination: "CN",
 			Parties: []partyForm{{Name: "Hikvision", Role: "end_user", Owners: owners}}}
@@ -26,13 +29,13 @@ func FuzzCheckForm(f *testing.F) {
 		if len(req.Items) == 0 {
 			t.Fatal("accepted a request without items")
 		}
-		if req.ValueUSD < 0 {
-			t.Fatalf("accepted a negative value %v", req.ValueUSD)
+		if v := req.ValueUSD; v != nil && !(*v >= 0 && *v < math.Inf(1)) {
+			t.Fatalf("accepted the value %v", *v)
 		}
 		for _, p := range req.Parties {
 			for _, o := range p.Owners {
-				if o.Percent < 0 || o.Percent > 100 {
-					t.Fatalf("accepted owner share %v", o.Percent)
+				if o.Name == "" || o.Percent != nil && !(*o.Percent >= 0 && *o.Percent <= 100) {
+					t.Fatalf("accepted owner %q share %v", o.Name, o.Percent)
 				}
 			}
 		}
