@@ -13,8 +13,9 @@ import (
 // SourceURL is the DDTC site, which publishes the debarred-party lists.
 const SourceURL = "https://www.pmddtc.state.gov/"
 
-// akaRE finds "(a.k.a. A; B)" and "(a/k/a A)" in a party name.
-var akaRE = regexp.MustCompile(`\s*\((?i:a\.k\.a\.|a/k/a|f\.k\.a\.|f/k/a)\s*([^)]*)\)`)
+// akaRE finds "(a.k.a. A; B)", "(a/k/a A)" and "(aka A)" (DDTC writes
+// all three; likewise f.k.a.) in a party name.
+var akaRE = regexp.MustCompile(`\s*\((?i:a\.k\.a\.?|a/k/a|aka|f\.k\.a\.?|f/k/a|fka)(?:\s+|:\s*)([^)]*)\)`)
 
 // Entity maps the row to a clearance entity of the DTC list. The name
 // loses its "(a.k.a. …)" part, whose names become aliases, so that it

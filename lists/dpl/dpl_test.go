@@ -74,6 +74,9 @@ func TestReadOfficialCSV(t *testing.T) {
 		{"JOEL PRADO, JR.", "INMATNED NUMBERR: 16443-479, USP BEAUMONT, U.S. PENITENTIARY, P.O. BOX 26030", "BEAUMONT", "TX", "US", "77720", "", ""},
 		{"SHUTTLE LONG CO, LTD.", "KA WAH BANK CENTER BUILDING 19TH FLOOR, DES VOEUX ROAD, CENTRAL", "HONG KONG", "", "CN", "", "1984-12-06", ""},
 		{"PRINCE BEDIAKO", "3790 LONGVIEW DRIVE", "DOUGLASVILLE", "GA", "US", "30135-1370", "2025-08-26", "2030-12-05"},
+		// A person written surname first, before a street address.
+		{"JIN, ZHONGDA", "1895 DOBBIN DRIVE, SUITE B", "SAN JOSE", "CA", "US", "95133", "2001-07-31", "2026-07-31"},
+		{"USGOBUY, LLC", "6804 NE 79TH CT, BUILDING A", "PORTLAND", "OR", "US", "97218", "", ""},
 	} {
 		r, ok := byName[tc.name]
 		if !ok {
@@ -106,7 +109,9 @@ func TestNamesAgreeWithIndependentParse(t *testing.T) {
 	}
 	// We keep legal forms after a comma ("THANE-COAT, INC") and the
 	// embedded a.k.a. ("FUYI SUN A/K/A FRANK SUN") in the name; the
-	// independent parse drops them. Any other difference is a bug.
+	// independent parse drops them. It also cuts "JIN, ZHONGDA, 1895 DOBBIN
+	// DRIVE" after "JIN"; we keep the person's given name. Any other
+	// difference is a bug.
 	explained := 0
 	for i, r := range recs {
 		theirs := names[i]
@@ -117,14 +122,15 @@ func TestNamesAgreeWithIndependentParse(t *testing.T) {
 		e := r.Entity()
 		switch {
 		case ours == theirs, strings.HasPrefix(ours, theirs+", ") && lists.IsLegalForm(ours[len(theirs)+2:]),
-			len(e.Aliases) > 0 && e.Aliases[0] == theirs, strings.HasPrefix(ours, theirs) && strings.Contains(ours, "(MNC GROUP"):
+			len(e.Aliases) > 0 && e.Aliases[0] == theirs, strings.HasPrefix(ours, theirs) && strings.Contains(ours, "(MNC GROUP"),
+			ours == "JIN, ZHONGDA" && theirs == "JIN":
 			explained++
 		default:
 			t.Errorf("line %d: we say %q, the independent parse %q", r.Line, r.Name, theirs)
 		}
 	}
-	if explained != 31 {
-		t.Errorf("%d explained differences, want 31", explained)
+	if explained != 32 {
+		t.Errorf("%d explained differences, want 32", explained)
 	}
 }
 

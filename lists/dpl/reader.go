@@ -192,6 +192,9 @@ func splitNameAndAddress(rec *Record) error {
 	for end < len(rest) && rest[end] != "" && (lists.IsLegalForm(rest[end]) || nameSuffixes[lists.NormalizeName(rest[end])]) {
 		end++
 	}
+	if end == 1 && surnameFirst(rest) {
+		end = 2 // "JIN, ZHONGDA, 1895 DOBBIN DRIVE": a person, surname first
+	}
 	rec.Name = strings.Join(rest[:end], ", ")
 	if rec.Name == "" {
 		return fmt.Errorf("%q: empty name", rec.NameAndAddress)
@@ -204,6 +207,23 @@ func splitNameAndAddress(rec *Record) error {
 	}
 	rec.Street = strings.Join(street, ", ")
 	return nil
+}
+
+// surnameFirst reports whether the parts of a name-and-address cell begin
+// with a person's name written "SURNAME, GIVEN": two single words, neither
+// a legal form, followed by a street address that starts with a number
+// ("JIN, ZHONGDA, 1895 DOBBIN DRIVE"). A company's name followed by its
+// street is never two bare words before a house number.
+func surnameFirst(rest []string) bool {
+	if len(rest) < 3 || rest[2] == "" || rest[2][0] < '0' || rest[2][0] > '9' {
+		return false
+	}
+	for _, w := range rest[:2] {
+		if w == "" || strings.ContainsAny(w, " .&/0123456789") || lists.IsLegalForm(w) || nameSuffixes[lists.NormalizeName(w)] {
+			return false
+		}
+	}
+	return true
 }
 
 // splitOutsideParens splits s at commas that are not inside parentheses

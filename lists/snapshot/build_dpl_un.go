@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	clearance "github.com/clearance-oss/clearance"
 	"github.com/clearance-oss/clearance/lists"
@@ -32,7 +31,6 @@ const notInDPLFile = "Not in the BIS Denied Persons List file %s: the order may 
 // of the official file bears say so in Remarks.
 func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 	var official []clearance.Entity
-	var cells []string // each official row's name-and-address cell, verbatim
 	rd := dpl.NewNamedReader(r, src.File)
 	for {
 		rec, err := rd.Next()
@@ -43,20 +41,18 @@ func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 			return err
 		}
 		official = append(official, rec.Entity())
-		cells = append(cells, rec.NameAndAddress)
 	}
 	src.Count = len(official)
 
 	cslByName := map[string][]int{} // normalised name -> CSL DPL entity indexes
-	var cslDPL []int
+	cslRows := 0
 	for i := range b.entities {
 		if b.entities[i].List == clearance.DPL {
 			k := lists.NormalizeName(b.entities[i].Name)
 			cslByName[k] = append(cslByName[k], i)
-			cslDPL = append(cslDPL, i)
+			cslRows++
 		}
 	}
-	cslRows, resplit := len(cslDPL), 0
 	officialNames := map[string]bool{}        // the official file's names, words in any order (lists.NameKey)
 	absorbed := map[int][]*clearance.Entity{} // CSL entity index -> official rows merged into it
 	var order []int                           // CSL indexes in first-merge order, for determinism
@@ -74,25 +70,6 @@ func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 			extra := len(c.Citations) + len(o.Citations) - 2*shared
 			if shared > bestShared || (shared == bestShared && extra < bestExtra) {
 				best, bestShared, bestExtra = ci, shared, extra
-			}
-		}
-		if best < 0 {
-			// Where the reader split the name-and-address cell in the wrong
-			// place ("JIN, ZHONGDA, 1895 DOBBIN DRIVE" read as "JIN"), a CSL
-			// row whose whole name begins the cell, shares a country and
-			// cites the same order is the partner.
-			for _, ci := range cslDPL {
-				c := &b.entities[ci]
-				if strings.HasPrefix(cells[oi], c.Name+",") && sharesCountry(c.Countries, o.Countries) {
-					if shared := sharedCites(c.Citations, o.Citations); shared > 0 && shared > bestShared {
-						best, bestShared = ci, shared
-					}
-				}
-			}
-			if best >= 0 {
-				resplit++
-				// The party's real name, for the remark check below.
-				officialNames[lists.NameKey(b.entities[best].Name)] = true
 			}
 		}
 		if best < 0 {
@@ -118,8 +95,8 @@ func (b *builder) mergeDPL(r io.Reader, src *Source) error {
 		}
 	}
 	b.entities = append(b.entities, added...)
-	b.report.printf("bis-dpl: %d official rows; %d merged into %d CSL DPL rows (%d by the CSL name beginning the name-and-address cell), %d added as entities of their own; %d of %d CSL DPL rows bear a name the official file lacks",
-		len(official), len(official)-len(added), len(order), resplit, len(added), remarked, cslRows)
+	b.report.printf("bis-dpl: %d official rows; %d merged into %d CSL DPL rows, %d added as entities of their own; %d of %d CSL DPL rows bear a name the official file lacks",
+		len(official), len(official)-len(added), len(order), len(added), remarked, cslRows)
 	return nil
 }
 

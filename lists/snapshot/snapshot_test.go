@@ -417,8 +417,8 @@ func TestDefaultDTCMerge(t *testing.T) {
 			dated++
 		}
 	}
-	if dated != 781 {
-		t.Errorf("%d DTC entries have a listing date, want 781 (773 statutory + 8 administrative merges)", dated)
+	if dated != 782 {
+		t.Errorf("%d DTC entries have a listing date, want 782 (774 statutory + 8 administrative merges)", dated)
 	}
 }
 
@@ -462,7 +462,7 @@ func TestDefaultCoverage(t *testing.T) {
 		}
 	}
 	wantDated := map[clearance.ListCode]int{
-		clearance.EL: 3386, clearance.DTC: 781, clearance.MEU: 70, clearance.DPL: 662,
+		clearance.EL: 3386, clearance.DTC: 782, clearance.MEU: 70, clearance.DPL: 662,
 		clearance.UN: 993, clearance.ISN: 123, clearance.MIEU: 13,
 	}
 	if !reflect.DeepEqual(dated, wantDated) {
