@@ -63,6 +63,9 @@ type indexedName struct {
 	person bool
 	listed string  // the name as listed (Match.MatchedName)
 	words  []int32 // content words in order
+	// given is the index in words of a person's first given name ("Damion"
+	// in "RYAN, Damion Patrick"), -1 when not known.
+	given int16
 	// surface holds the words as written where a canonical form replaced
 	// one ("holdings" for holding), for joins; nil when none was replaced.
 	surface []string
@@ -130,11 +133,34 @@ func nameVariants(listed string) []string {
 	return out
 }
 
+// firstGivenName returns the index among a's words of the first given name
+// of a person's listed name v: the first word after the comma of "SURNAME,
+// Given Names", else the first word; -1 for a non-person, an initial, or
+// when the comma's parts do not line up with a's words.
+func firstGivenName(v string, a analyzedName, person bool) int16 {
+	if !person || len(a.words) < 2 {
+		return -1
+	}
+	k := 0
+	if before, after, ok := strings.Cut(v, ","); ok {
+		b, g := analyze(normalizeWords(before), true), analyze(normalizeWords(after), true)
+		k = len(b.words)
+		if len(g.words) == 0 || k >= len(a.words) || a.words[k] != g.words[0] {
+			return -1
+		}
+	}
+	if len(a.words[k]) < 2 {
+		return -1
+	}
+	return int16(k)
+}
+
 // analyzedListing is one searchable form of an entity's name, analysed.
 type analyzedListing struct {
 	analyzedName
 	listed        string
 	alias, person bool
+	given         int16
 }
 
 // analyzeEntities normalises and analyses every name of every entity (the
@@ -163,7 +189,7 @@ func analyzeEntities(es []clearance.Entity) [][]analyzedListing {
 							continue
 						}
 						seen = append(seen, key)
-						out[ei] = append(out[ei], analyzedListing{a, listed, ni > 0, person})
+						out[ei] = append(out[ei], analyzedListing{a, listed, ni > 0, person, firstGivenName(v, a, person)})
 					}
 				}
 			}
@@ -192,7 +218,7 @@ func newEngine(es []clearance.Entity) *engine {
 		for _, an := range names {
 			a := an.analyzedName
 			{
-				n := indexedName{entity: int32(ei), alias: an.alias, person: an.person, listed: an.listed, legal: a.legal}
+				n := indexedName{entity: int32(ei), alias: an.alias, person: an.person, listed: an.listed, legal: a.legal, given: an.given}
 				nameID := int32(len(e.names))
 				for _, w := range a.words {
 					id := wordID(w)
@@ -456,6 +482,9 @@ const (
 	// contradictionWeight is the weight of a listed word the query
 	// replaced by a word of its own (see scorer.score).
 	contradictionWeight = 0.5
+	// givenNameWeight is the weight of a person's listed first given name
+	// that a query of two names or more does not give.
+	givenNameWeight = 0.5
 	// locationFactor further discounts an unpartnered place name.
 	locationFactor = 0.2
 	// rarityExponent sharpens IDF into a weight (w = idf^rarityExponent):
@@ -642,7 +671,11 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		if len(w) <= shortWord {
 			qw.weight = e.idfShort
 		}
+		// Expansions come best first: weigh as the closest ones.
 		for _, x := range qw.exps {
+			if x.sim < qw.exps[0].sim-0.02 {
+				break
+			}
 			qw.weight = min(qw.weight, max(e.words[x.word].idf, 0))
 		}
 	}
@@ -693,7 +726,8 @@ func (e *engine) compare(q Query, ent *clearance.Entity) clearance.Match {
 				continue
 			}
 			scr.extra = scr.extra[:0]
-			n := indexedName{alias: ni > 0, person: ent.Type == clearance.Person, listed: listed, legal: a.legal}
+			n := indexedName{alias: ni > 0, person: ent.Type == clearance.Person, listed: listed, legal: a.legal,
+				given: firstGivenName(v, a, ent.Type == clearance.Person)}
 			for _, w := range a.words {
 				if id, ok := e.vocab[w]; ok {
 					n.words = append(n.words, id)

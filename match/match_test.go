@@ -179,6 +179,29 @@ func TestCompare(t *testing.T) {
 	}
 }
 
+// TestFirstGivenName: a query of two names that leaves out the listed
+// person's first given name names someone else; leaving out middle names
+// or giving the surname alone is a customer's shorthand.
+func TestFirstGivenName(t *testing.T) {
+	ix := fullIndex(t)
+	ryan := clearance.Entity{Name: "RYAN, Damion Patrick", Type: clearance.Person}
+	for q, hit := range map[string]bool{
+		"Patrick Ryan":        false, // the listed middle name, not the given name
+		"Damion Ryan":         true,
+		"Damion Patrick Ryan": true,
+		"RYAN, Damion":        true,
+	} {
+		if m := ix.Compare(match.Query{Name: q, Type: clearance.Person}, ryan); (m.Score >= match.DefaultThreshold) != hit {
+			t.Errorf("%q / %q: %.2f, want a match: %v", q, ryan.Name, m.Score, hit)
+		}
+	}
+	// Written without a comma, given name first; a courtesy title is not a name.
+	m := ix.Compare(match.Query{Name: "Ilie Bolojan"}, clearance.Entity{Name: "Monsieur Ilie-Gabril Bolojan", Type: clearance.Person})
+	if m.Score < match.DefaultThreshold {
+		t.Errorf("Ilie Bolojan / Monsieur Ilie-Gabril Bolojan: %.2f", m.Score)
+	}
+}
+
 // FuzzSearch checks that no query panics or returns a score outside 0..1.
 func FuzzSearch(f *testing.F) {
 	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff"} {

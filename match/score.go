@@ -233,6 +233,12 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	for j, id := range n.words {
 		if !s.usedN[j] {
 			s.listedExtra[j] = unpairedListedWeight(s.word(e, id), n.person)
+			if j == int(n.given) && len(qws) >= 2 {
+				// A person's first given name is rarely dropped: a query
+				// of two names or more without it names someone else
+				// ("Patrick Ryan" for "RYAN, Damion Patrick").
+				s.listedExtra[j] = s.word(e, id).idf * givenNameWeight
+			}
 			if !s.word(e, id).location {
 				s.order = append(s.order, j)
 			}
