@@ -337,12 +337,17 @@ type expansion struct {
 // queryWord is one content word of the query with what it may match.
 type queryWord struct {
 	form
-	surface  string // as written, before its canonical form
-	known    bool   // in the vocabulary
-	abjad    bool   // transliterated from Arabic or Hebrew script: vowels unwritten
-	weight   float64
-	location bool
-	exps     []expansion
+	surface string // as written, before its canonical form
+	known   bool   // in the vocabulary
+	abjad   bool   // transliterated from Arabic or Hebrew script: vowels unwritten
+	// For an abjad word: its consonant skeleton (abjadKey), and the word as
+	// Persian and Urdu read it (persianReading; alt.text "" when the same)
+	// with its skeleton.
+	abjadKey, altAbjadKey string
+	alt                   form
+	weight                float64
+	location              bool
+	exps                  []expansion
 }
 
 // expand finds the vocabulary words a query word may stand for: itself, the
@@ -422,7 +427,27 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 			add(id)
 		}
 		if qw.abjad {
-			for _, id := range e.abjad[abjadKey(w)] {
+			for _, id := range e.abjad[qw.abjadKey] {
+				add(id)
+			}
+		}
+	}
+	if qw.abjad && len(w) >= 5 && strings.HasPrefix(w, "al") {
+		// The word without the article the lists often drop (الطيب, Tayeb).
+		for _, id := range e.abjad[abjadKey(w[2:])] {
+			add(id)
+		}
+	}
+	if qw.alt.text != "" {
+		// The Persian reading of the word: رضایی as "rzaii" (Rezaei).
+		if id, ok := e.vocab[qw.alt.text]; ok {
+			add(id)
+		}
+		if len(qw.alt.phonetic) >= 2 {
+			for _, id := range e.phonetic[qw.alt.phonetic] {
+				add(id)
+			}
+			for _, id := range e.abjad[qw.altAbjadKey] {
 				add(id)
 			}
 		}
@@ -620,9 +645,29 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	}
 	qws := make([]queryWord, len(qa.words))
 	abjad := hasAbjad(q.Name)
+	var altOf map[string]string // word → its Persian reading, where that differs
+	if abjad {
+		base, alt := normalizeWords(q.Name), persianReading(q.Name)
+		if len(base) == len(alt) {
+			for i := range base {
+				if _, seen := altOf[base[i]]; !seen && alt[i] != base[i] {
+					if altOf == nil {
+						altOf = map[string]string{}
+					}
+					altOf[base[i]] = alt[i]
+				}
+			}
+		}
+	}
 	for i, w := range qa.words {
 		qw := &qws[i]
 		qw.form, qw.abjad, qw.surface = newForm(w), abjad, qa.surface[i]
+		if abjad {
+			qw.abjadKey = abjadKey(w)
+			if a, ok := altOf[qw.surface]; ok {
+				qw.alt, qw.altAbjadKey = newForm(a), abjadKey(a)
+			}
+		}
 		qw.location = tab.locations[w]
 		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {

@@ -27,7 +27,11 @@ var pinyinArgs = func() pinyin.Args {
 }()
 
 // normalizeWords is Normalize returning the words.
-func normalizeWords(s string) []string {
+func normalizeWords(s string) []string { return normalizeWordsWith(s, nil) }
+
+// normalizeWordsWith is normalizeWords with the letters of alt read as alt
+// says (the Persian reading of Arabic-script letters; nil: none).
+func normalizeWordsWith(s string, alt map[string]string) []string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -73,7 +77,7 @@ func normalizeWords(s string) []string {
 			writeKana(&b, rs[i:j])
 			i = j
 		default:
-			i += writeScript(&b, rs, i)
+			i += writeScript(&b, rs, i, alt)
 		}
 	}
 	return strings.Fields(b.String())
@@ -87,9 +91,13 @@ func atWordStart(b *strings.Builder) bool {
 
 // writeScript transliterates the rune at rs[i] (or a two-rune sequence
 // starting there) through the script tables and returns how many runes it
-// consumed.
-func writeScript(b *strings.Builder, rs []rune, i int) int {
+// consumed. A letter of alt is read as alt says.
+func writeScript(b *strings.Builder, rs []rune, i int, alt map[string]string) int {
 	r := unicode.ToLower(rs[i])
+	if v, ok := alt[string(r)]; ok {
+		b.WriteString(v)
+		return 1
+	}
 	if i+1 < len(rs) {
 		pair := string([]rune{r, unicode.ToLower(rs[i+1])})
 		if v, ok := tab.script[pair]; ok {
@@ -293,4 +301,42 @@ func hasAbjad(s string) bool {
 		}
 	}
 	return false
+}
+
+// sunLetters are the Arabic letters to which the article ال assimilates:
+// al-Din is pronounced ad-Din and romanised -uddin (Shamsuddin), al-Rahman
+// ar-Rahman (Abdur Rahman).
+const sunLetters = "تثدذرزسشصضطظلن"
+
+// persianReading returns the words of a name written in Arabic script as
+// Persian, Urdu and Pashto read it (and as most romanisations of Arabic
+// names write the article): the letters of script_arabic_persian.tsv read
+// their way (ض as z), the article ال assimilated to a following sun letter
+// (at a word's start, after عبد, and in the compound ending الدین: "ad-din"),
+// and a final ه read as the vowel it writes (زاده, Zada). The words
+// correspond one to one with normalizeWords(s), as only letters change.
+func persianReading(s string) []string {
+	rs := []rune(norm.NFKC.String(s))
+	out := make([]rune, 0, len(rs)+4)
+	arabicLetter := func(r rune) bool { return unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r) }
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if r == 'ا' && i+2 < len(rs) && rs[i+1] == 'ل' && strings.ContainsRune(sunLetters, rs[i+2]) {
+			start := i == 0 || !arabicLetter(rs[i-1])
+			afterAbd := i >= 3 && string(rs[i-3:i]) == "عبد" && (i == 3 || !arabicLetter(rs[i-4]))
+			din := i+5 <= len(rs) && (string(rs[i+2:i+5]) == "دين" || string(rs[i+2:i+5]) == "دین") && (i+5 == len(rs) || !arabicLetter(rs[i+5]))
+			if start || afterAbd || din {
+				out = append(out, 'ا', rs[i+2]) // the sun letter, written again next: doubled
+				i++
+				continue
+			}
+		}
+		if (r == 'ه' || r == 'ہ') && i > 0 && arabicLetter(rs[i-1]) && (i+1 == len(rs) || !arabicLetter(rs[i+1])) &&
+			(i < 2 || rs[i-1] != 'ل' || rs[i-2] != 'ل') { // not Allah's h
+			out = append(out, 'ة') // the letter that writes a final vowel
+			continue
+		}
+		out = append(out, r)
+	}
+	return normalizeWordsWith(string(out), tab.persian)
 }

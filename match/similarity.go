@@ -1,5 +1,7 @@
 package match
 
+import "strings"
+
 // Token similarity: the per-pair part of the score.
 
 // Alignment kinds, as shown in explanations.
@@ -220,11 +222,10 @@ func vowelSwap(a, b string) bool {
 
 // wordSimilarity compares a query word with a listed word: by similarity,
 // and for a word transliterated from a script that leaves vowels unwritten
-// (Arabic, Hebrew, Thai) also by consonant skeleton.
+// (Arabic, Hebrew, Thai) also by consonant skeleton, in both readings of an
+// Arabic-script word (Arabic and Persian: رضایی is "rdaii" and "rzaii").
 func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, string) {
 	s, kind := similarity(&qw.form, &w.form, bothListed)
-	// Two-consonant skeletons are trusted only between words of similar
-	// length: "dud" (דוד) is David, "snaiai" is not "sun".
 	if !qw.abjad || s >= abjadSimilarity {
 		return s, kind
 	}
@@ -232,13 +233,44 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 	if wk == "" {
 		wk = abjadKey(w.text) // a word of an ad-hoc name (Compare)
 	}
-	qk := abjadKey(qw.text)
-	similar := abs(len(qw.text)-len(w.text)) <= 2
-	if qk == wk && (len(qk) >= 3 || len(qk) == 2 && similar) ||
-		qw.phonetic == w.phonetic && (len(qw.phonetic) >= 3 || len(qw.phonetic) == 2 && similar) {
+	if abjadAlike(qw.text, qw.phonetic, qw.roman, qw.abjadKey, w, wk) {
 		return abjadSimilarity, kindTranslit
 	}
+	if qw.alt.text != "" {
+		// Spelt alike in that reading, closer than the skeletons say.
+		if as, akind := similarity(&qw.alt, &w.form, false); as > s && as >= abjadSimilarity {
+			s, kind = as, akind
+		}
+		// A two-consonant skeleton of the second reading counts only where
+		// it changed a consonant ("fiz", فيض: Faiz), not where it dropped
+		// one ("hania", هانيه, is not Khan), and must keep the first letter.
+		if s < abjadSimilarity && abjadAlike(qw.alt.text, qw.alt.phonetic, qw.alt.roman, qw.altAbjadKey, w, wk) &&
+			(len(qw.altAbjadKey) >= 3 || len(qw.abjadKey) == 2 && qw.alt.text[0] == w.text[0]) {
+			return abjadSimilarity, kindTranslit
+		}
+	}
+	// The lists often drop the article that Arabic script joins to a word
+	// (الطيب, "altib": Tayeb): the word without it, if three consonants
+	// remain or two and the first letter.
+	if s < abjadSimilarity && len(qw.text) >= 5 && strings.HasPrefix(qw.text, "al") && !strings.HasPrefix(w.text, "al") && !strings.HasPrefix(w.text, "el") {
+		rest := qw.text[2:]
+		if k := abjadKey(rest); (len(k) >= 3 || len(k) == 2 && rest[0] == w.text[0]) && abjadAlike(rest, phoneticKey(rest), romanKey(rest), k, w, wk) {
+			return abjadSimilarity, kindTranslit
+		}
+	}
 	return s, kind
+}
+
+// abjadAlike reports whether an abjad word (text, its phonetic key,
+// romanisation key and skeleton) and a listed word with skeleton wk share a
+// consonant skeleton. Two-consonant skeletons are trusted only between
+// words of similar length ("dud" (דוד) is David, "snaiai" is not "sun") or
+// with one romanisation key: "sid" (سيد) is Sayyid and Syed, whose doubled
+// semi-vowel Arabic writes once.
+func abjadAlike(text, phonetic, roman, qk string, w *wordInfo, wk string) bool {
+	similar := abs(len(text)-len(w.text)) <= 2 || roman == w.roman
+	return qk == wk && (len(qk) >= 3 || len(qk) == 2 && similar) ||
+		phonetic == w.phonetic && (len(phonetic) >= 3 || len(phonetic) == 2 && similar)
 }
 
 // softInsertion reports whether the longer of a and b is the shorter with one

@@ -23,6 +23,9 @@ type tables struct {
 	// writes a consonant there and a vowel elsewhere (Arabic, Hebrew).
 	script        map[string]string
 	scriptInitial map[string]string
+	// persian is the Persian/Urdu reading of the Arabic-script letters
+	// those languages pronounce unlike Arabic (ض: z, not d).
+	persian map[string]string
 
 	hangulL, hangulV, hangulT []string
 	koreanSurnames            map[rune]string
@@ -86,6 +89,7 @@ func loadTables() (*tables, error) {
 	t := &tables{
 		script:         map[string]string{},
 		scriptInitial:  map[string]string{},
+		persian:        map[string]string{},
 		koreanSurnames: map[rune]string{},
 		hanTerms:       map[string]string{},
 		japaneseNames:  map[string]string{},
@@ -121,8 +125,18 @@ func loadTables() (*tables, error) {
 			return nil, err
 		}
 	}
+	err := readTSV("script_arabic_persian.tsv", 2, func(_ int, f []string) error {
+		if _, ok := t.script[f[0]]; !ok || utf8.RuneCountInString(f[0]) != 1 {
+			return fmt.Errorf("letter %q: not a letter of the Arabic table", f[0])
+		}
+		t.persian[f[0]] = f[1]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	t.hangulL, t.hangulV, t.hangulT = make([]string, 19), make([]string, 21), make([]string, 28)
-	err := readTSV("script_hangul.tsv", 2, func(_ int, f []string) error {
+	err = readTSV("script_hangul.tsv", 2, func(_ int, f []string) error {
 		i, err := strconv.Atoi(f[1])
 		if err != nil {
 			return fmt.Errorf("index %q: %w", f[1], err)

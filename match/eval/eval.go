@@ -43,9 +43,10 @@ const (
 type Case struct {
 	Query match.Query
 	// Pair sets: the other name, its type, and the label.
-	Listed     string
-	ListedType clearance.EntityType
-	Match      bool
+	Listed        string
+	ListedAliases []string // more names of the listed side, if any
+	ListedType    clearance.EntityType
+	Match         bool
 	// Positive sets: the entities any of which counts as found. Negative
 	// near-miss sets: the entity that must not be matched (empty: any
 	// match is a false positive).
@@ -87,7 +88,7 @@ func Collect(ix *match.Index, s *Set) *Run {
 	for i, c := range s.Cases {
 		sc := &r.scores[i]
 		if s.Kind == Pairs {
-			m := ix.Compare(c.Query, clearance.Entity{ID: "pair", Name: c.Listed, Type: c.ListedType})
+			m := ix.Compare(c.Query, clearance.Entity{ID: "pair", Name: c.Listed, Aliases: c.ListedAliases, Type: c.ListedType})
 			sc.expect = m.Score
 			continue
 		}
