@@ -30,6 +30,10 @@ const (
 	// whose short vowels are unwritten, earns against a listed word with
 	// the same consonant skeleton ("hsn" / Hassan).
 	abjadSimilarity = 0.88
+	// abjadVowelMissSimilarity is abjadSimilarity for a listed word that
+	// lacks a long vowel the Arabic-script word writes ("rdaii", رضایی,
+	// against Ra'd: the ی is not there; against Rezaei it is).
+	abjadVowelMissSimilarity = 0.84
 	// initialSimilarity is what "V" earns against "Vladimir" in word
 	// comparisons; the scorer uses the two below, by side.
 	initialSimilarity = 0.75
@@ -234,7 +238,7 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 		wk = abjadKey(w.text) // a word of an ad-hoc name (Compare)
 	}
 	if abjadAlike(qw.text, qw.phonetic, qw.roman, qw.abjadKey, w, wk) {
-		return abjadSimilarity, kindTranslit
+		return abjadVowels(qw.text, w.text), kindTranslit
 	}
 	if qw.alt.text != "" {
 		// Spelt alike in that reading, closer than the skeletons say.
@@ -246,7 +250,7 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 		// one ("hania", هانيه, is not Khan), and must keep the first letter.
 		if s < abjadSimilarity && abjadAlike(qw.alt.text, qw.alt.phonetic, qw.alt.roman, qw.altAbjadKey, w, wk) &&
 			(len(qw.altAbjadKey) >= 3 || len(qw.abjadKey) == 2 && qw.alt.text[0] == w.text[0]) {
-			return abjadSimilarity, kindTranslit
+			return abjadVowels(qw.alt.text, w.text), kindTranslit
 		}
 	}
 	// The lists often drop the article that Arabic script joins to a word
@@ -255,10 +259,39 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 	if s < abjadSimilarity && len(qw.text) >= 5 && strings.HasPrefix(qw.text, "al") && !strings.HasPrefix(w.text, "al") && !strings.HasPrefix(w.text, "el") {
 		rest := qw.text[2:]
 		if k := abjadKey(rest); (len(k) >= 3 || len(k) == 2 && rest[0] == w.text[0]) && abjadAlike(rest, phoneticKey(rest), romanKey(rest), k, w, wk) {
-			return abjadSimilarity, kindTranslit
+			return abjadVowels(rest, w.text), kindTranslit
 		}
 	}
 	return s, kind
+}
+
+// abjadVowels is the similarity of an abjad word and a listed word with
+// one skeleton: abjadSimilarity when the listed spelling has the long
+// vowels the abjad word writes (after its first letter, in order: a as a or
+// e, u as u, o, w or v, i as i, e or y), abjadVowelMissSimilarity when not.
+func abjadVowels(q, l string) float64 {
+	j := 1
+	for i := 1; i < len(q); i++ {
+		var class string
+		switch q[i] {
+		case 'a':
+			class = "ae"
+		case 'u', 'o':
+			class = "uowv"
+		case 'i', 'e':
+			class = "iey"
+		default:
+			continue
+		}
+		for j < len(l) && strings.IndexByte(class, l[j]) < 0 {
+			j++
+		}
+		if j >= len(l) {
+			return abjadVowelMissSimilarity
+		}
+		j++
+	}
+	return abjadSimilarity
 }
 
 // abjadAlike reports whether an abjad word (text, its phonetic key,
