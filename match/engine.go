@@ -645,16 +645,22 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	}
 	qws := make([]queryWord, len(qa.words))
 	abjad := hasAbjad(q.Name)
-	var altOf map[string]string // word → its Persian reading, where that differs
+	// An Arabic-script word: its skeleton from its letters, and its Persian
+	// reading (where that differs) with that reading's skeleton.
+	type reading struct{ key, alt, altKey string }
+	var readings map[string]reading
 	if abjad {
-		base, alt := normalizeWords(q.Name), persianReading(q.Name)
-		if len(base) == len(alt) {
+		base, baseSeg := normalizeWords(q.Name), normalizeWordsWith(q.Name, nil, true)
+		alt, altSeg := persianReading(q.Name, false), persianReading(q.Name, true)
+		if len(base) == len(alt) && len(base) == len(baseSeg) && len(alt) == len(altSeg) {
+			readings = make(map[string]reading, len(base))
 			for i := range base {
-				if _, seen := altOf[base[i]]; !seen && alt[i] != base[i] {
-					if altOf == nil {
-						altOf = map[string]string{}
+				if _, seen := readings[base[i]]; !seen {
+					r := reading{key: abjadKey(baseSeg[i])}
+					if alt[i] != base[i] {
+						r.alt, r.altKey = alt[i], abjadKey(altSeg[i])
 					}
-					altOf[base[i]] = alt[i]
+					readings[base[i]] = r
 				}
 			}
 		}
@@ -664,8 +670,11 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		qw.form, qw.abjad, qw.surface = newForm(w), abjad, qa.surface[i]
 		if abjad {
 			qw.abjadKey = abjadKey(w)
-			if a, ok := altOf[qw.surface]; ok {
-				qw.alt, qw.altAbjadKey = newForm(a), abjadKey(a)
+			if r, ok := readings[qw.surface]; ok {
+				qw.abjadKey = r.key
+				if r.alt != "" {
+					qw.alt, qw.altAbjadKey = newForm(r.alt), r.altKey
+				}
 			}
 		}
 		qw.location = tab.locations[w]

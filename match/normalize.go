@@ -27,11 +27,14 @@ var pinyinArgs = func() pinyin.Args {
 }()
 
 // normalizeWords is Normalize returning the words.
-func normalizeWords(s string) []string { return normalizeWordsWith(s, nil) }
+func normalizeWords(s string) []string { return normalizeWordsWith(s, nil, false) }
 
 // normalizeWordsWith is normalizeWords with the letters of alt read as alt
-// says (the Persian reading of Arabic-script letters; nil: none).
-func normalizeWordsWith(s string, alt map[string]string) []string {
+// says (the Persian reading of Arabic-script letters; nil: none). With seg,
+// a '|' separates the Latin letters of successive script letters, so that
+// a skeleton can tell ث ("th", one letter) from طه ("t|h", Taha) and سح
+// ("s|h", Sahraoui) from ش.
+func normalizeWordsWith(s string, alt map[string]string, seg bool) []string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -77,6 +80,9 @@ func normalizeWordsWith(s string, alt map[string]string) []string {
 			writeKana(&b, rs[i:j])
 			i = j
 		default:
+			if seg && !atWordStart(&b) {
+				b.WriteByte('|')
+			}
 			i += writeScript(&b, rs, i, alt)
 		}
 	}
@@ -315,7 +321,7 @@ const sunLetters = "تثدذرزسشصضطظلن"
 // (at a word's start, after عبد, and in the compound ending الدین: "ad-din"),
 // and a final ه read as the vowel it writes (زاده, Zada). The words
 // correspond one to one with normalizeWords(s), as only letters change.
-func persianReading(s string) []string {
+func persianReading(s string, seg bool) []string {
 	rs := []rune(norm.NFKC.String(s))
 	out := make([]rune, 0, len(rs)+4)
 	arabicLetter := func(r rune) bool { return unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r) }
@@ -338,5 +344,5 @@ func persianReading(s string) []string {
 		}
 		out = append(out, r)
 	}
-	return normalizeWordsWith(string(out), tab.persian)
+	return normalizeWordsWith(string(out), tab.persian, seg)
 }

@@ -46,6 +46,9 @@ func consonantKey(w string, tsDigraph bool) string {
 			case 'x':
 				b = append(b, 'k')
 				out = 's'
+			case '|':
+				// between the letters of a script letter by letter (see
+				// normalizeWordsWith): no digraph spans it.
 			case 'a', 'e', 'i', 'o', 'u', 'y', 'v', 'w':
 				if i == 0 {
 					out = 'a'
