@@ -301,7 +301,8 @@ func abjadVowels(q, l string) float64 {
 // with one romanisation key: "sid" (سيد) is Sayyid and Syed, whose doubled
 // semi-vowel Arabic writes once.
 func abjadAlike(text, phonetic, roman, qk string, w *wordInfo, wk string) bool {
-	similar := abs(len(text)-len(w.text)) <= 2 || roman == w.roman
+	d := abs(len(text) - len(w.text))
+	similar := d <= 2 || roman == w.roman || d == 3 && text[0] == w.text[0]
 	return qk == wk && (len(qk) >= 3 || len(qk) == 2 && similar) ||
 		phonetic == w.phonetic && (len(phonetic) >= 3 || len(phonetic) == 2 && similar)
 }
