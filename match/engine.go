@@ -426,10 +426,10 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 		for _, id := range e.phonetic[phon] {
 			add(id)
 		}
-		if qw.abjad {
-			for _, id := range e.abjad[qw.abjadKey] {
-				add(id)
-			}
+	}
+	if qw.abjad && len(qw.abjadKey) >= 2 {
+		for _, id := range e.abjad[qw.abjadKey] {
+			add(id)
 		}
 	}
 	if qw.abjad && len(w) >= 5 && strings.HasPrefix(w, "al") {

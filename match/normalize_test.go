@@ -194,6 +194,31 @@ func FuzzNormalize(f *testing.F) {
 	})
 }
 
+// TestPersianReading checks the second reading of Arabic-script names.
+func TestPersianReading(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"رضایی", "rzaii"},            // ض is z
+		{"ثاقب", "saqb"},              // ث is s
+		{"عبد الرحمن", "abd arrhmn"},  // the article assimilated to a sun letter
+		{"نورالدین", "nuraddin"},      // … in the compound ending -uddin
+		{"خالد", "khald"},             // ال inside a word is no article
+		{"آخوند زاده", "akhund zada"}, // a final ه is a vowel
+		{"عبدالله", "abdallh"},        // but not Allah's
+		{"حقانى", "hqani"},            // the Afghan final ye
+	} {
+		if got := strings.Join(persianReading(c.in, false), " "); got != c.want {
+			t.Errorf("persianReading(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got := normalizeWordsWith("طه ثابت", nil, true); strings.Join(got, " ") != "t|h th|a|b|t" {
+		t.Errorf("segmented = %q", got)
+	}
+	// The skeleton of طه is t-h (Taha), of ث one t.
+	if k := abjadKey("t|h"); k != "th" {
+		t.Errorf("abjadKey(t|h) = %q", k)
+	}
+}
+
 func TestSimilarityLong(t *testing.T) {
 	for _, c := range [][2]string{{"vladimirovitj", "vladimirovich"}, {"wladimirowitsch", "vladimirovich"}} {
 		fa, fb := newForm(c[0]), newForm(c[1])

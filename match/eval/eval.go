@@ -219,6 +219,26 @@ func (r *Run) At(t float64) Result {
 	return res
 }
 
+// Found counts, per group of cases (group names a case's group, "" to
+// leave it out), how many were found at threshold t and how many there
+// are: a pair scored at or above t, a positive whose expected entity did.
+func (r *Run) Found(t float64, group func(Case) string) map[string][2]int {
+	out := map[string][2]int{}
+	for i, c := range r.Set.Cases {
+		g := group(c)
+		if g == "" {
+			continue
+		}
+		n := out[g]
+		if r.scores[i].expect >= t {
+			n[0]++
+		}
+		n[1]++
+		out[g] = n
+	}
+	return out
+}
+
 // Table formats results as a fixed-width table for a terminal.
 func Table(results []Result) string {
 	var b strings.Builder

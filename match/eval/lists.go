@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"strings"
 	"unicode"
 
 	clearance "github.com/clearance-oss/clearance"
@@ -39,6 +40,13 @@ func ScriptOf(name string) string {
 		}
 	}
 	return best
+}
+
+// ScriptOfCase is the script a case of ListsOriginalScript is written in,
+// for Run.Found.
+func ScriptOfCase(c Case) string {
+	script, _, _ := strings.Cut(c.Note, ":")
+	return script
 }
 
 // ListsOriginalScript pairs every alias the lists write wholly in a
