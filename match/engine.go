@@ -356,7 +356,7 @@ type queryWord struct {
 func (e *engine) expand(qw *queryWord, sc *searchScratch) []expansion {
 	w := qw.text
 	self, listed := e.vocab[w]
-	if listed && !qw.abjad {
+	if listed && !qw.abjad && qw.alt.text == "" {
 		if p := e.expansions[self].Load(); p != nil {
 			return *p
 		}
@@ -448,6 +448,28 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 				add(id)
 			}
 			for _, id := range e.abjad[qw.altAbjadKey] {
+				add(id)
+			}
+		}
+	}
+	if !qw.abjad && qw.alt.text != "" {
+		// The Korean reading of a Han character (金: jin, and kim).
+		a := qw.alt.text
+		if id, ok := e.vocab[a]; ok {
+			add(id)
+		}
+		if len(a) >= 2 && len(a) <= shortWord {
+			e.deletions(hashSkip(a, -1, -1), add)
+		} else if len(a) > shortWord {
+			deletionHashes(a, maxEdits(len(a)), func(h uint64) { e.deletions(h, add) })
+		}
+		if len(a) >= 4 && len(qw.alt.roman) >= 3 {
+			for _, id := range e.roman[qw.alt.roman] {
+				add(id)
+			}
+		}
+		if len(qw.alt.phonetic) >= 3 {
+			for _, id := range e.phonetic[qw.alt.phonetic] {
 				add(id)
 			}
 		}
@@ -646,9 +668,22 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	qws := make([]queryWord, len(qa.words))
 	abjad := hasAbjad(q.Name)
 	// An Arabic-script word: its skeleton from its letters, and its Persian
-	// reading (where that differs) with that reading's skeleton.
+	// reading (where that differs) with that reading's skeleton. A Han
+	// character of a Korean name: its Korean reading.
 	type reading struct{ key, alt, altKey string }
 	var readings map[string]reading
+	if !abjad && hasHan(q.Name) {
+		if kr := koreanReading(q.Name); kr != nil {
+			if base := normalizeWords(q.Name); len(base) == len(kr) {
+				readings = make(map[string]reading, len(base))
+				for i := range base {
+					if _, seen := readings[base[i]]; !seen && kr[i] != base[i] {
+						readings[base[i]] = reading{alt: kr[i]}
+					}
+				}
+			}
+		}
+	}
 	if abjad {
 		base, baseSeg := normalizeWords(q.Name), normalizeWordsWith(q.Name, nil, true)
 		alt, altSeg := persianReading(q.Name, false), persianReading(q.Name, true)
@@ -670,11 +705,13 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		qw.form, qw.abjad, qw.surface = newForm(w), abjad, qa.surface[i]
 		if abjad {
 			qw.abjadKey = abjadKey(w)
-			if r, ok := readings[qw.surface]; ok {
+		}
+		if r, ok := readings[qw.surface]; ok {
+			if abjad {
 				qw.abjadKey = r.key
-				if r.alt != "" {
-					qw.alt, qw.altAbjadKey = newForm(r.alt), r.altKey
-				}
+			}
+			if r.alt != "" {
+				qw.alt, qw.altAbjadKey = newForm(r.alt), r.altKey
 			}
 		}
 		qw.location = tab.locations[w]

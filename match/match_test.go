@@ -59,6 +59,7 @@ func TestExamples(t *testing.T) {
 		{"Yevgeniy Prigozhin", "prigozhin"},
 		{"Evgeny Prigozhin", "prigozhin"},
 		{"رضایی حسین محمد", "rezaei, hossein"}, // Persian ض is z: not RA'D, Muhammad Hasan
+		{"金正恩", "kim, jong un"},                // hanja read as Korean, not jin zheng en
 	} {
 		ms := ix.Search(match.Query{Name: c.query, Explain: true})
 		if len(ms) == 0 {

@@ -346,3 +346,67 @@ func persianReading(s string, seg bool) []string {
 	}
 	return normalizeWordsWith(string(out), tab.persian, seg)
 }
+
+// hasHan reports whether s has a Han character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// koreanReading returns the words of s with its run of two to four Han
+// characters read as Korean (hanja_korean.tsv: 金正恩 → 김정은 → kim jeong
+// eun), or nil when s does not read as a Korean name. It does when s has one
+// run of Han characters (Korean writes a name in hanja solid: "金龍 陳" is
+// Chinese given name and surname), each has a Korean reading, the first is
+// a Korean surname (korean_surnames.tsv), and the run is not a Japanese
+// name of japanese_names.tsv. The words correspond one to one with
+// normalizeWords(s): a Han character and a Hangul syllable are one word each.
+func koreanReading(s string) []string {
+	rs := []rune(norm.NFKC.String(s))
+	changed := false
+	runs := 0
+	for i := 0; i < len(rs); i++ {
+		if unicode.Is(unicode.Han, rs[i]) && (i == 0 || !unicode.Is(unicode.Han, rs[i-1])) {
+			runs++
+		}
+	}
+	if runs != 1 {
+		return nil
+	}
+	for i := 0; i < len(rs); {
+		if !unicode.Is(unicode.Han, rs[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && unicode.Is(unicode.Han, rs[j]) {
+			j++
+		}
+		run := rs[i:j]
+		if len(run) >= 2 && len(run) <= 4 {
+			_, surname := tab.koreanSurnames[tab.hanjaKorean[run[0]]]
+			_, japanese := japaneseReading(run)
+			all := surname && !japanese
+			for _, r := range run {
+				if _, ok := tab.hanjaKorean[r]; !ok {
+					all = false
+				}
+			}
+			if all {
+				for k, r := range run {
+					run[k] = tab.hanjaKorean[r]
+				}
+				changed = true
+			}
+		}
+		i = j
+	}
+	if !changed {
+		return nil
+	}
+	return normalizeWords(string(rs))
+}

@@ -219,6 +219,21 @@ func TestPersianReading(t *testing.T) {
 	}
 }
 
+// TestKoreanReading checks when a Han name is also read as Korean.
+func TestKoreanReading(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"金正恩", "kim jeong eun"}, // a Korean surname first: read as Korean
+		{"金龍 陳", ""},             // two runs: a Chinese given name and surname
+		{"山田太郎", ""},             // a Japanese name
+		{"华为技术有限公司", ""},         // no Korean surname first
+		{"金", ""},                // one character is no name
+	} {
+		if got := strings.Join(koreanReading(c.in), " "); got != c.want {
+			t.Errorf("koreanReading(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestSimilarityLong(t *testing.T) {
 	for _, c := range [][2]string{{"vladimirovitj", "vladimirovich"}, {"wladimirowitsch", "vladimirovich"}} {
 		fa, fb := newForm(c[0]), newForm(c[1])

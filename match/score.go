@@ -141,12 +141,19 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 			// Both written apart, but split differently ("myongc hin" /
 			// "myong chin").
-			if i+1 < len(qws) && j+1 < len(n.words) && qw.text[0] == wi.text[0] && qw.text != wi.text {
+			if i+1 < len(qws) && j+1 < len(n.words) && (qw.text[0] == wi.text[0] || qw.alt.text != "" && qw.alt.text[0] == wi.text[0]) && qw.text != wi.text {
 				next := s.word(e, n.words[j+1])
-				sim := pairSimilarity(qw.text, qws[i+1].text, wi.text, next.text)
+				sim := 0.0
+				if qw.text[0] == wi.text[0] {
+					sim = pairSimilarity(qw.text, qws[i+1].text, wi.text, next.text)
+				}
 				if sim == 0 && qw.abjad {
 					// Split at the article: "abd alrhmn" / "abdur rehman".
 					sim = abjadPairSimilarity(qw, &qws[i+1], wi.text, next.text)
+				}
+				if sim == 0 && !qw.abjad && qw.alt.text != "" && qw.alt.text[0] == wi.text[0] {
+					// In the Korean reading: "jeong eun" / "jong un".
+					sim = pairSimilarity(qw.alt.text, altText(&qws[i+1]), wi.text, next.text)
 				}
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
@@ -157,7 +164,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				sim := joinedSimilarity(wi.text, qw.surface, qws[i+1].surface, qw.abjad)
 				if sim == 0 && (qw.alt.text != "" || qws[i+1].alt.text != "") {
 					// In the Persian reading: "shms addin" for Shamsuddin.
-					sim = joinedSimilarity(wi.text, altText(qw), altText(&qws[i+1]), true)
+					sim = joinedSimilarity(wi.text, altText(qw), altText(&qws[i+1]), qw.abjad)
 				}
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, sim, wi.idf, kindJoined})
@@ -524,7 +531,8 @@ func isArticle(w string) bool {
 	return false
 }
 
-// altText is an abjad query word as Persian reads it, or as written.
+// altText is a query word in its second reading (Persian for Arabic
+// script, Korean for Han), or as written.
 func altText(qw *queryWord) string {
 	if qw.alt.text != "" {
 		return qw.alt.text

@@ -12,6 +12,7 @@ const (
 	kindInitial  = "initial"
 	kindJoined   = "joined"
 	kindTranslit = "transliteration"
+	kindReading  = "korean reading" // a Han character read as in Korean
 	kindNone     = "unmatched"
 )
 
@@ -230,7 +231,16 @@ func vowelSwap(a, b string) bool {
 // Arabic-script word (Arabic and Persian: رضایی is "rdaii" and "rzaii").
 func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, string) {
 	s, kind := similarity(&qw.form, &w.form, bothListed)
-	if !qw.abjad || s >= abjadSimilarity {
+	if !qw.abjad {
+		// A Han character in its Korean reading (金, "kim").
+		if qw.alt.text != "" && s < 1 {
+			if as, _ := similarity(&qw.alt, &w.form, false); as > s {
+				return as, kindReading
+			}
+		}
+		return s, kind
+	}
+	if s >= abjadSimilarity {
 		return s, kind
 	}
 	wk := w.abjad

@@ -29,6 +29,7 @@ type tables struct {
 
 	hangulL, hangulV, hangulT []string
 	koreanSurnames            map[rune]string
+	hanjaKorean               map[rune]rune     // Han character → Hangul syllable (Korean reading)
 	hanTerms                  map[string]string // Han word → English words
 	hanTermMaxLen             int               // in runes
 	japaneseNames             map[string]string // kanji name → Hepburn reading
@@ -91,6 +92,7 @@ func loadTables() (*tables, error) {
 		scriptInitial:  map[string]string{},
 		persian:        map[string]string{},
 		koreanSurnames: map[rune]string{},
+		hanjaKorean:    map[rune]rune{},
 		hanTerms:       map[string]string{},
 		japaneseNames:  map[string]string{},
 		legalForms:     map[string]string{},
@@ -160,6 +162,17 @@ func loadTables() (*tables, error) {
 			return fmt.Errorf("index %d out of range for part %s", i, f[0])
 		}
 		part[i] = val
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("hanja_korean.tsv", 2, func(_ int, f []string) error {
+		h, k := []rune(f[0]), []rune(f[1])
+		if len(h) != 1 || len(k) != 1 || !isHangulSyllable(k[0]) {
+			return fmt.Errorf("want one Han character and one Hangul syllable, got %q, %q", f[0], f[1])
+		}
+		t.hanjaKorean[h[0]] = k[0]
 		return nil
 	})
 	if err != nil {
