@@ -189,6 +189,7 @@ func TestCompare(t *testing.T) {
 		{"فضل رحيم", "FAZAL RAHIM"},
 		{"شمس الدین", "SHAMSUDDIN"},
 		{"طه ياسين رمضان", "TAHA YASSIN RAMADAN"},
+		{"عبدالخالق الحوثي", "ABD AL-KHALIQ AL-HOUTHI"},
 	} {
 		m := ix.Compare(match.Query{Name: c[0], Explain: true}, clearance.Entity{Name: c[1], Type: clearance.Person})
 		if m.Score < match.DefaultThreshold {

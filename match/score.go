@@ -138,6 +138,16 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
 				}
+				// Arabic script writes a compound with the article solid
+				// (عبدالخالق, "abdalkhalq") that the list writes as three
+				// words (Abd al-Khaliq): the first and third join the query
+				// word, the article stays a listed word of its own.
+				if qw.abjad && j+2 < len(n.words) && isArticle(next.text) {
+					third := s.word(e, n.words[j+2])
+					if sim := joinedSimilarity(qw.text, wi.text+next.text, third.text, true); sim > 0 {
+						s.pairs = append(s.pairs, pair{i, -1, j, j + 2, sim, wi.idf + third.idf, kindJoined})
+					}
+				}
 			}
 			// Both written apart, but split differently ("myongc hin" /
 			// "myong chin").
