@@ -190,6 +190,7 @@ func TestCompare(t *testing.T) {
 		{"شمس الدین", "SHAMSUDDIN"},
 		{"طه ياسين رمضان", "TAHA YASSIN RAMADAN"},
 		{"عبدالخالق الحوثي", "ABD AL-KHALIQ AL-HOUTHI"},
+		{"نجيب الله محمد جمعه", "NAJIBULLAH MUHAMMAD JUMA"},
 	} {
 		m := ix.Compare(match.Query{Name: c[0], Explain: true}, clearance.Entity{Name: c[1], Type: clearance.Person})
 		if m.Score < match.DefaultThreshold {
@@ -198,6 +199,7 @@ func TestCompare(t *testing.T) {
 	}
 	for _, c := range [][2]string{
 		{"هانيه محمدی", "KHANI, Mohammad"}, // Haniyeh is not Khani
+		{"هانيه محمدی", "HANIF, Mohammad"}, // nor Hanif
 		{"شاام اوحيون", "SIM, Hyon Sop"},
 	} {
 		if m := ix.Compare(match.Query{Name: c[0]}, clearance.Entity{Name: c[1], Type: clearance.Person}); m.Score >= match.DefaultThreshold {

@@ -255,11 +255,15 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 		if as, akind := similarity(&qw.alt, &w.form, false); as > s && as >= abjadSimilarity {
 			s, kind = as, akind
 		}
-		// A two-consonant skeleton of the second reading counts only where
-		// it changed a consonant ("fiz", فيض: Faiz), not where it dropped
-		// one ("hania", هانيه, is not Khan), and must keep the first letter.
+		// A two-consonant skeleton of the second reading must keep the
+		// first letter (or a vowel), and counts where it changed a
+		// consonant ("fiz", فيض: Faiz; "auz", عوض: Ewaz) or read a final ه
+		// as the vowel the listed spelling ends with ("jma", جمعه: Juma),
+		// not where a listed consonant stands for it ("hania", هانيه, is not
+		// Hanif).
+		first := qw.alt.text[0] == w.text[0] || isVowel(qw.alt.text[0]) && isVowel(w.text[0])
 		if s < abjadSimilarity && abjadAlike(qw.alt.text, qw.alt.phonetic, qw.alt.roman, qw.altAbjadKey, w, wk) &&
-			(len(qw.altAbjadKey) >= 3 || len(qw.abjadKey) == 2 && qw.alt.text[0] == w.text[0]) {
+			(len(qw.altAbjadKey) >= 3 || first && (len(qw.abjadKey) == 2 || isVowel(w.text[len(w.text)-1]))) {
 			return abjadVowels(qw.alt.text, w.text), kindTranslit
 		}
 	}
