@@ -661,7 +661,21 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 // analyzeQuery normalises and analyses the query and finds, for each of
 // its content words, its weight and the indexed words it may stand for.
 func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []queryWord) {
-	qa := analyze(normalizeWords(q.Name), q.Type == clearance.Person)
+	words := normalizeWords(q.Name)
+	if hasAbjad(q.Name) {
+		// The particles of Arabic names as the Arabic table writes them:
+		// بن and ابن are bin (ibn), بنت bint, so that they meet the listed
+		// particle and the son/father order check sees them.
+		for i, w := range words {
+			switch w {
+			case "bn", "abn":
+				words[i] = "bin"
+			case "bnt":
+				words[i] = "bint"
+			}
+		}
+	}
+	qa := analyze(words, q.Type == clearance.Person)
 	if q.Type != clearance.Person {
 		qa = e.dropMisspeltLegalWords(qa)
 	}

@@ -191,6 +191,7 @@ func TestCompare(t *testing.T) {
 		{"طه ياسين رمضان", "TAHA YASSIN RAMADAN"},
 		{"عبدالخالق الحوثي", "ABD AL-KHALIQ AL-HOUTHI"},
 		{"نجيب الله محمد جمعه", "NAJIBULLAH MUHAMMAD JUMA"},
+		{"احمد بن حسن", "AHMAD BIN HASAN"},
 	} {
 		m := ix.Compare(match.Query{Name: c[0], Explain: true}, clearance.Entity{Name: c[1], Type: clearance.Person})
 		if m.Score < match.DefaultThreshold {
@@ -201,6 +202,7 @@ func TestCompare(t *testing.T) {
 		{"هانيه محمدی", "KHANI, Mohammad"}, // Haniyeh is not Khani
 		{"هانيه محمدی", "حنیف محمد"},       // nor Hanif (hnif) by the Persian reading
 		{"شاام اوحيون", "SIM, Hyon Sop"},
+		{"حسن بن احمد", "AHMAD BIN HASAN"}, // son and father swapped: بن is bin
 	} {
 		if m := ix.Compare(match.Query{Name: c[0]}, clearance.Entity{Name: c[1], Type: clearance.Person}); m.Score >= match.DefaultThreshold {
 			t.Errorf("%s / %s: %.2f", c[0], c[1], m.Score)
