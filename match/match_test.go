@@ -192,6 +192,7 @@ func TestCompare(t *testing.T) {
 		{"عبدالخالق الحوثي", "ABD AL-KHALIQ AL-HOUTHI"},
 		{"نجيب الله محمد جمعه", "NAJIBULLAH MUHAMMAD JUMA"},
 		{"احمد بن حسن", "AHMAD BIN HASAN"},
+		{"ប៉ុល ពត", "POL POT"}, // Khmer, by skeleton
 	} {
 		m := ix.Compare(match.Query{Name: c[0], Explain: true}, clearance.Entity{Name: c[1], Type: clearance.Person})
 		if m.Score < match.DefaultThreshold {

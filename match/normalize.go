@@ -298,11 +298,11 @@ func writeKana(b *strings.Builder, rs []rune) {
 }
 
 // hasAbjad reports whether s has letters of a script that leaves short
-// vowels unwritten (Arabic, Hebrew) or implicit (Thai): its words are
+// vowels unwritten (Arabic, Hebrew) or implicit (Thai, Khmer): its words are
 // consonant skeletons.
 func hasAbjad(s string) bool {
 	for _, r := range s {
-		if unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Hebrew, r) || unicode.Is(unicode.Thai, r) {
+		if unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Hebrew, r) || unicode.Is(unicode.Thai, r) || unicode.Is(unicode.Khmer, r) {
 			return true
 		}
 	}
