@@ -194,7 +194,7 @@ func TestCompare(t *testing.T) {
 		{"احمد بن حسن", "AHMAD BIN HASAN"},
 		{"ប៉ុល ពត", "POL POT"}, // Khmer, by skeleton
 	} {
-		m := ix.Compare(match.Query{Name: c[0], Explain: true}, clearance.Entity{Name: c[1], Type: clearance.Person})
+		m := ix.Compare(match.Query{Name: c[0], Type: clearance.Person, Explain: true}, clearance.Entity{Name: c[1], Type: clearance.Person})
 		if m.Score < match.DefaultThreshold {
 			t.Errorf("%s / %s: %.2f (%s)", c[0], c[1], m.Score, m.Explanation.Summary)
 		}
