@@ -344,10 +344,14 @@ type queryWord struct {
 	// Persian and Urdu read it (persianReading; alt.text "" when the same)
 	// with its skeleton.
 	abjadKey, altAbjadKey string
-	alt                   form
-	weight                float64
-	location              bool
-	exps                  []expansion
+	// gAbjadKey is the skeleton with ق read g, as the Maghreb, the Gulf
+	// and Persian say it (بلقاسم, Belgacem; قاسم, Ghasem), when the word
+	// has one.
+	gAbjadKey string
+	alt       form
+	weight    float64
+	location  bool
+	exps      []expansion
 }
 
 // expand finds the vocabulary words a query word may stand for: itself, the
@@ -429,6 +433,11 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 	}
 	if qw.abjad && len(qw.abjadKey) >= 2 {
 		for _, id := range e.abjad[qw.abjadKey] {
+			add(id)
+		}
+	}
+	if len(qw.gAbjadKey) >= 3 {
+		for _, id := range e.abjad[qw.gAbjadKey] {
 			add(id)
 		}
 	}
@@ -684,7 +693,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	// An Arabic-script word: its skeleton from its letters, and its Persian
 	// reading (where that differs) with that reading's skeleton. A Han
 	// character of a Korean name: its Korean reading.
-	type reading struct{ key, alt, altKey string }
+	type reading struct{ key, alt, altKey, gKey string }
 	var readings map[string]reading
 	if !abjad && hasHan(q.Name) {
 		if kr := koreanReading(q.Name); kr != nil {
@@ -706,8 +715,13 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 			for i := range base {
 				if _, seen := readings[base[i]]; !seen {
 					r := reading{key: abjadKey(baseSeg[i])}
+					seg := baseSeg[i]
 					if alt[i] != base[i] {
 						r.alt, r.altKey = alt[i], abjadKey(altSeg[i])
+						seg = altSeg[i]
+					}
+					if strings.IndexByte(seg, 'q') >= 0 {
+						r.gKey = abjadKey(strings.ReplaceAll(seg, "q", "g"))
 					}
 					readings[base[i]] = r
 				}
@@ -722,7 +736,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		}
 		if r, ok := readings[qw.surface]; ok {
 			if abjad {
-				qw.abjadKey = r.key
+				qw.abjadKey, qw.gAbjadKey = r.key, r.gKey
 			}
 			if r.alt != "" {
 				qw.alt, qw.altAbjadKey = newForm(r.alt), r.altKey

@@ -192,7 +192,8 @@ func TestCompare(t *testing.T) {
 		{"عبدالخالق الحوثي", "ABD AL-KHALIQ AL-HOUTHI"},
 		{"نجيب الله محمد جمعه", "NAJIBULLAH MUHAMMAD JUMA"},
 		{"احمد بن حسن", "AHMAD BIN HASAN"},
-		{"ប៉ុល ពត", "POL POT"}, // Khmer, by skeleton
+		{"ប៉ុល ពត", "POL POT"},        // Khmer, by skeleton
+		{"صالح قاسمي", "SALAH GASMI"}, // ق read g
 	} {
 		m := ix.Compare(match.Query{Name: c[0], Type: clearance.Person, Explain: true}, clearance.Entity{Name: c[1], Type: clearance.Person})
 		if m.Score < match.DefaultThreshold {

@@ -267,6 +267,11 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 			return abjadVowels(qw.alt.text, w.text), kindTranslit
 		}
 	}
+	// ق read g (Belgacem, Gasmi, Ghasem), on a skeleton of three
+	// consonants or more.
+	if s < abjadSimilarity && len(qw.gAbjadKey) >= 3 && qw.gAbjadKey == wk {
+		return abjadVowels(qw.text, w.text), kindTranslit
+	}
 	// The lists often drop the article that Arabic script joins to a word
 	// (الطيب, "altib": Tayeb): the word without it, if three consonants
 	// remain or two and the first letter.
