@@ -503,8 +503,10 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 		// other: "hdait allh" for Hidayatullah, "shms addin" for
 		// Shamsuddin, "alhbu" (الحبو) for "al Habbo", "alqadr" for "el
 		// Kader". Vowels are unwritten, so only the skeletons compare.
-		if k := abjadKey(w); (len(k) >= 4 || len(k) == 3 && isArticle(a)) && k == abjadKey(a+b) {
-			return abjadSimilarity
+		if d := skeletonLen(w) - skeletonLen(a) - skeletonLen(b); d >= -1 && d <= 1 {
+			if k := abjadKey(w); (len(k) >= 4 || len(k) == 3 && isArticle(a)) && k == abjadKey(a+b) {
+				return abjadSimilarity
+			}
 		}
 	}
 	if n-len(w) > 2 || len(w)-n > 2 || n < 6 || a[0] != w[0] || len(a) < 2 || len(b) < 2 || b[len(b)-1] != w[len(w)-1] {
@@ -523,6 +525,29 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 		return sim
 	}
 	return 0
+}
+
+// skeletonLen is about how many letters abjadKey(w) keeps after the first:
+// consonants, a doubled one and the h of a digraph (sh, kh, th …) once.
+// Two words whose counts differ by more than a letter or two cannot share a
+// skeleton; it is counted without allocating, to spare the keys.
+func skeletonLen(w string) int {
+	n := 0
+	var prev byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case isVowel(c) || c == 'w' || c == 'v' || c == '|':
+		case c == 'h' && strings.IndexByte("sckgtdzp", prev) >= 0:
+		case c == prev:
+		default:
+			n++
+		}
+		if c != '|' {
+			prev = c
+		}
+	}
+	return n
 }
 
 // hasArticle reports whether an abjad word starts with the Arabic article,
@@ -557,6 +582,9 @@ func altText(qw *queryWord) string {
 func abjadPairSimilarity(qa, qb *queryWord, la, lb string) float64 {
 	if len(qa.text)+len(qb.text) < 6 || !hasArticle(qb.text) {
 		return 0
+	}
+	if d := skeletonLen(la) + skeletonLen(lb) - skeletonLen(qa.text) - skeletonLen(qb.text); d < -2 || d > 2 {
+		return 0 // the skeletons cannot agree: spare the keys
 	}
 	lk := abjadKey(la + lb)
 	if len(lk) < 4 {

@@ -268,8 +268,9 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 		}
 	}
 	// ق read g (Belgacem, Gasmi, Ghasem), on a skeleton of three
-	// consonants or more.
-	if s < abjadSimilarity && len(qw.gAbjadKey) >= 3 && qw.gAbjadKey == wk {
+	// consonants or more, against a listed g (the skeleton writes ج, j,
+	// as g too: Jamaat is not قمتي).
+	if s < abjadSimilarity && len(qw.gAbjadKey) >= 3 && qw.gAbjadKey == wk && strings.IndexByte(w.text, 'g') >= 0 {
 		return abjadVowels(qw.text, w.text), kindTranslit
 	}
 	// The lists often drop the article that Arabic script joins to a word
@@ -277,7 +278,8 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 	// remain or two and the first letter.
 	if s < abjadSimilarity && len(qw.text) >= 5 && strings.HasPrefix(qw.text, "al") && !strings.HasPrefix(w.text, "al") && !strings.HasPrefix(w.text, "el") {
 		rest := qw.text[2:]
-		if k := abjadKey(rest); (len(k) >= 3 || len(k) == 2 && rest[0] == w.text[0]) && abjadAlike(rest, phoneticKey(rest), romanKey(rest), k, w, wk) {
+		first := rest[0] == w.text[0] || isVowel(rest[0]) && isVowel(w.text[0])
+		if k := abjadKey(rest); first && len(k) >= 2 && abjadAlike(rest, phoneticKey(rest), romanKey(rest), k, w, wk) {
 			return abjadVowels(rest, w.text), kindTranslit
 		}
 	}
