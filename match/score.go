@@ -128,12 +128,12 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// lengths are close: most word pairs fail that at once.)
 			if j+1 < len(n.words) && (qw.text[0] == wi.text[0] || qw.abjad && isArticle(wi.text) && isVowel(qw.text[0])) && len(qw.text) > len(wi.text) {
 				next := s.word(e, n.words[j+1])
-				sim := joinedSimilarity(qw.text, wi.text, next.text, qw.abjad)
+				sim := joinedSimilarity(qw.text, qw.abjadKey, wi.text, next.text, qw.abjad)
 				if n.surface != nil {
-					sim = max(sim, joinedSimilarity(qw.surface, n.surface[j], n.surface[j+1], qw.abjad))
+					sim = max(sim, joinedSimilarity(qw.surface, "", n.surface[j], n.surface[j+1], qw.abjad))
 				}
 				if qw.alt.text != "" && len(qw.alt.text) > len(wi.text) && qw.alt.text[0] == wi.text[0] {
-					sim = max(sim, joinedSimilarity(qw.alt.text, wi.text, next.text, true))
+					sim = max(sim, joinedSimilarity(qw.alt.text, qw.altAbjadKey, wi.text, next.text, qw.abjad))
 				}
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
@@ -144,7 +144,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				// word, the article stays a listed word of its own.
 				if qw.abjad && j+2 < len(n.words) && isArticle(next.text) {
 					third := s.word(e, n.words[j+2])
-					if sim := joinedSimilarity(qw.text, wi.text+next.text, third.text, true); sim > 0 {
+					if sim := joinedSimilarity(qw.text, qw.abjadKey, wi.text+next.text, third.text, true); sim > 0 {
 						s.pairs = append(s.pairs, pair{i, -1, j, j + 2, sim, wi.idf + third.idf, kindJoined})
 					}
 				}
@@ -171,10 +171,10 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 			// Query words written apart that the list writes together.
 			if i+1 < len(qws) && (qw.surface[0] == wi.text[0] || qw.alt.text != "" && qw.alt.text[0] == wi.text[0]) && len(wi.text) > len(qw.surface) {
-				sim := joinedSimilarity(wi.text, qw.surface, qws[i+1].surface, qw.abjad)
+				sim := joinedSimilarity(wi.text, wi.abjad, qw.surface, qws[i+1].surface, qw.abjad)
 				if sim == 0 && (qw.alt.text != "" || qws[i+1].alt.text != "") {
 					// In the Persian reading: "shms addin" for Shamsuddin.
-					sim = joinedSimilarity(wi.text, altText(qw), altText(&qws[i+1]), qw.abjad)
+					sim = joinedSimilarity(wi.text, wi.abjad, altText(qw), altText(&qws[i+1]), qw.abjad)
 				}
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, sim, wi.idf, kindJoined})
@@ -486,8 +486,9 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 // joinedSimilarity compares one word with two adjacent words written
 // together: exact ("hikvision" = "hik"+"vision") or, for the transliterated
 // forms that split differently ("abd allh" / "abdullah"), by similarity.
-// It returns 0 when the lengths or first letters rule a match out.
-func joinedSimilarity(w, a, b string, abjad bool) float64 {
+// It returns 0 when the lengths or first letters rule a match out. wKey is
+// w's skeleton (abjadKey) when known, "" to compute it if needed.
+func joinedSimilarity(w, wKey, a, b string, abjad bool) float64 {
 	n := len(a) + len(b)
 	if n == len(w) && strings.HasPrefix(w, a) && strings.HasSuffix(w, b) {
 		return 1
@@ -504,7 +505,11 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 		// Shamsuddin, "alhbu" (الحبو) for "al Habbo", "alqadr" for "el
 		// Kader". Vowels are unwritten, so only the skeletons compare.
 		if d := skeletonLen(w) - skeletonLen(a) - skeletonLen(b); d >= -1 && d <= 1 {
-			if k := abjadKey(w); (len(k) >= 4 || len(k) == 3 && isArticle(a)) && k == abjadKey(a+b) {
+			k := wKey
+			if k == "" {
+				k = abjadKey(w)
+			}
+			if (len(k) >= 4 || len(k) == 3 && isArticle(a)) && k == abjadKey(a+b) {
 				return abjadSimilarity
 			}
 		}
