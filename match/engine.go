@@ -363,12 +363,21 @@ type expansion struct {
 // queryWord is one content word of the query with what it may match.
 type queryWord struct {
 	form
-	surface  string // as written, before its canonical form
-	known    bool   // in the vocabulary
-	abjad    bool   // transliterated from Arabic or Hebrew script: vowels unwritten
-	weight   float64
-	location bool
-	exps     []expansion
+	surface string // as written, before its canonical form
+	known   bool   // in the vocabulary
+	abjad   bool   // transliterated from Arabic or Hebrew script: vowels unwritten
+	// For an abjad word: its consonant skeleton (abjadKey), and the word as
+	// Persian and Urdu read it (persianReading; alt.text "" when the same)
+	// with its skeleton.
+	abjadKey, altAbjadKey string
+	// gAbjadKey is the skeleton with ق read g, as the Maghreb, the Gulf
+	// and Persian say it (بلقاسم, Belgacem; قاسم, Ghasem), when the word
+	// has one.
+	gAbjadKey string
+	alt       form
+	weight    float64
+	location  bool
+	exps      []expansion
 }
 
 // expand finds the vocabulary words a query word may stand for: itself, the
@@ -377,7 +386,7 @@ type queryWord struct {
 func (e *engine) expand(qw *queryWord, sc *searchScratch) []expansion {
 	w := qw.text
 	self, listed := e.vocab[w]
-	if listed && !qw.abjad {
+	if listed && !qw.abjad && qw.alt.text == "" {
 		if p := e.expansions[self].Load(); p != nil {
 			return *p
 		}
@@ -447,8 +456,55 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 		for _, id := range e.phonetic[phon] {
 			add(id)
 		}
-		if qw.abjad {
-			for _, id := range e.abjad[abjadKey(w)] {
+	}
+	if qw.abjad && len(qw.abjadKey) >= 2 {
+		for _, id := range e.abjad[qw.abjadKey] {
+			add(id)
+		}
+	}
+	if len(qw.gAbjadKey) >= 3 {
+		for _, id := range e.abjad[qw.gAbjadKey] {
+			add(id)
+		}
+	}
+	if qw.abjad && len(w) >= 5 && strings.HasPrefix(w, "al") {
+		// The word without the article the lists often drop (الطيب, Tayeb).
+		for _, id := range e.abjad[abjadKey(w[2:])] {
+			add(id)
+		}
+	}
+	if qw.alt.text != "" {
+		// The Persian reading of the word: رضایی as "rzaii" (Rezaei).
+		if id, ok := e.vocab[qw.alt.text]; ok {
+			add(id)
+		}
+		if len(qw.alt.phonetic) >= 2 {
+			for _, id := range e.phonetic[qw.alt.phonetic] {
+				add(id)
+			}
+			for _, id := range e.abjad[qw.altAbjadKey] {
+				add(id)
+			}
+		}
+	}
+	if !qw.abjad && qw.alt.text != "" {
+		// The Korean reading of a Han character (金: jin, and kim).
+		a := qw.alt.text
+		if id, ok := e.vocab[a]; ok {
+			add(id)
+		}
+		if len(a) >= 2 && len(a) <= shortWord {
+			e.deletions(hashSkip(a, -1, -1), add)
+		} else if len(a) > shortWord {
+			deletionHashes(a, maxEdits(len(a)), func(h uint64) { e.deletions(h, add) })
+		}
+		if len(a) >= 4 && len(qw.alt.roman) >= 3 {
+			for _, id := range e.roman[qw.alt.roman] {
+				add(id)
+			}
+		}
+		if len(qw.alt.phonetic) >= 3 {
+			for _, id := range e.phonetic[qw.alt.phonetic] {
 				add(id)
 			}
 		}
@@ -643,15 +699,78 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 // analyzeQuery normalises and analyses the query and finds, for each of
 // its content words, its weight and the indexed words it may stand for.
 func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []queryWord) {
-	qa := analyze(normalizeWords(q.Name), q.Type == clearance.Person)
+	words := normalizeWords(q.Name)
+	if hasAbjad(q.Name) {
+		// The particles of Arabic names as the Arabic table writes them:
+		// بن and ابن are bin (ibn), بنت bint, so that they meet the listed
+		// particle and the son/father order check sees them.
+		for i, w := range words {
+			switch w {
+			case "bn", "abn":
+				words[i] = "bin"
+			case "bnt":
+				words[i] = "bint"
+			}
+		}
+	}
+	qa := analyze(words, q.Type == clearance.Person)
 	if q.Type != clearance.Person {
 		qa = e.dropMisspeltLegalWords(qa)
 	}
 	qws := make([]queryWord, len(qa.words))
 	abjad := hasAbjad(q.Name)
+	// An Arabic-script word: its skeleton from its letters, and its Persian
+	// reading (where that differs) with that reading's skeleton. A Han
+	// character of a Korean name: its Korean reading.
+	type reading struct{ key, alt, altKey, gKey string }
+	var readings map[string]reading
+	if !abjad && hasHan(q.Name) {
+		if kr := koreanReading(q.Name); kr != nil {
+			if base := normalizeWords(q.Name); len(base) == len(kr) {
+				readings = make(map[string]reading, len(base))
+				for i := range base {
+					if _, seen := readings[base[i]]; !seen && kr[i] != base[i] {
+						readings[base[i]] = reading{alt: kr[i]}
+					}
+				}
+			}
+		}
+	}
+	if abjad {
+		base, baseSeg := normalizeWords(q.Name), normalizeWordsWith(q.Name, nil, true)
+		alt, altSeg := persianReading(q.Name, false), persianReading(q.Name, true)
+		if len(base) == len(alt) && len(base) == len(baseSeg) && len(alt) == len(altSeg) {
+			readings = make(map[string]reading, len(base))
+			for i := range base {
+				if _, seen := readings[base[i]]; !seen {
+					r := reading{key: abjadKey(baseSeg[i])}
+					seg := baseSeg[i]
+					if alt[i] != base[i] {
+						r.alt, r.altKey = alt[i], abjadKey(altSeg[i])
+						seg = altSeg[i]
+					}
+					if strings.IndexByte(seg, 'q') >= 0 {
+						r.gKey = abjadKey(strings.ReplaceAll(seg, "q", "g"))
+					}
+					readings[base[i]] = r
+				}
+			}
+		}
+	}
 	for i, w := range qa.words {
 		qw := &qws[i]
 		qw.form, qw.abjad, qw.surface = newForm(w), abjad, qa.surface[i]
+		if abjad {
+			qw.abjadKey = abjadKey(w)
+		}
+		if r, ok := readings[qw.surface]; ok {
+			if abjad {
+				qw.abjadKey, qw.gAbjadKey = r.key, r.gKey
+			}
+			if r.alt != "" {
+				qw.alt, qw.altAbjadKey = newForm(r.alt), r.altKey
+			}
+		}
 		qw.location = tab.locations[w]
 		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {

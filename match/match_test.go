@@ -58,6 +58,8 @@ func TestExamples(t *testing.T) {
 		{"Zhejiang Dahua Technology Co., Ltd.", "dahua technology"},
 		{"Yevgeniy Prigozhin", "prigozhin"},
 		{"Evgeny Prigozhin", "prigozhin"},
+		{"رضایی حسین محمد", "rezaei, hossein"}, // Persian ض is z: not RA'D, Muhammad Hasan
+		{"金正恩", "kim, jong un"},                // hanja read as Korean, not jin zheng en
 	} {
 		ms := ix.Search(match.Query{Name: c.query, Explain: true})
 		if len(ms) == 0 {
@@ -176,6 +178,37 @@ func TestCompare(t *testing.T) {
 	m = ix.Compare(match.Query{Name: "Angelo Cruz"}, clearance.Entity{Name: "Angela Merkel", Type: clearance.Person})
 	if m.Score >= match.DefaultThreshold {
 		t.Errorf("Angelo Cruz / Angela Merkel: %.2f", m.Score)
+	}
+	// Names in Arabic script against their listed Latin spelling (aliases
+	// of UN entries): the article at a compound's split, Persian letters,
+	// a compound with Allah, letters read one by one (طه, Taha).
+	for _, c := range [][2]string{
+		{"عبد الستار عبد المنان", "ABDUL SATAR ABDUL MANAN"},
+		{"هدايت الله", "HIDAYATULLAH"},
+		{"نور محمد ثاقب", "NOOR MOHAMMAD SAQIB"},
+		{"فضل رحيم", "FAZAL RAHIM"},
+		{"شمس الدین", "SHAMSUDDIN"},
+		{"طه ياسين رمضان", "TAHA YASSIN RAMADAN"},
+		{"عبدالخالق الحوثي", "ABD AL-KHALIQ AL-HOUTHI"},
+		{"نجيب الله محمد جمعه", "NAJIBULLAH MUHAMMAD JUMA"},
+		{"احمد بن حسن", "AHMAD BIN HASAN"},
+		{"ប៉ុល ពត", "POL POT"},        // Khmer, by skeleton
+		{"صالح قاسمي", "SALAH GASMI"}, // ق read g
+	} {
+		m := ix.Compare(match.Query{Name: c[0], Type: clearance.Person, Explain: true}, clearance.Entity{Name: c[1], Type: clearance.Person})
+		if m.Score < match.DefaultThreshold {
+			t.Errorf("%s / %s: %.2f (%s)", c[0], c[1], m.Score, m.Explanation.Summary)
+		}
+	}
+	for _, c := range [][2]string{
+		{"هانيه محمدی", "KHANI, Mohammad"}, // Haniyeh is not Khani
+		{"هانيه محمدی", "حنیف محمد"},       // nor Hanif (hnif) by the Persian reading
+		{"شاام اوحيون", "SIM, Hyon Sop"},
+		{"حسن بن احمد", "AHMAD BIN HASAN"}, // son and father swapped: بن is bin
+	} {
+		if m := ix.Compare(match.Query{Name: c[0]}, clearance.Entity{Name: c[1], Type: clearance.Person}); m.Score >= match.DefaultThreshold {
+			t.Errorf("%s / %s: %.2f", c[0], c[1], m.Score)
+		}
 	}
 }
 

@@ -27,7 +27,14 @@ var pinyinArgs = func() pinyin.Args {
 }()
 
 // normalizeWords is Normalize returning the words.
-func normalizeWords(s string) []string {
+func normalizeWords(s string) []string { return normalizeWordsWith(s, nil, false) }
+
+// normalizeWordsWith is normalizeWords with the letters of alt read as alt
+// says (the Persian reading of Arabic-script letters; nil: none). With seg,
+// a '|' separates the Latin letters of successive script letters, so that
+// a skeleton can tell ث ("th", one letter) from طه ("t|h", Taha) and سح
+// ("s|h", Sahraoui) from ش.
+func normalizeWordsWith(s string, alt map[string]string, seg bool) []string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -73,7 +80,10 @@ func normalizeWords(s string) []string {
 			writeKana(&b, rs[i:j])
 			i = j
 		default:
-			i += writeScript(&b, rs, i)
+			if seg && !atWordStart(&b) {
+				b.WriteByte('|')
+			}
+			i += writeScript(&b, rs, i, alt)
 		}
 	}
 	return strings.Fields(b.String())
@@ -87,9 +97,13 @@ func atWordStart(b *strings.Builder) bool {
 
 // writeScript transliterates the rune at rs[i] (or a two-rune sequence
 // starting there) through the script tables and returns how many runes it
-// consumed.
-func writeScript(b *strings.Builder, rs []rune, i int) int {
+// consumed. A letter of alt is read as alt says.
+func writeScript(b *strings.Builder, rs []rune, i int, alt map[string]string) int {
 	r := unicode.ToLower(rs[i])
+	if v, ok := alt[string(r)]; ok {
+		b.WriteString(v)
+		return 1
+	}
 	if i+1 < len(rs) {
 		pair := string([]rune{r, unicode.ToLower(rs[i+1])})
 		if v, ok := tab.script[pair]; ok {
@@ -284,13 +298,115 @@ func writeKana(b *strings.Builder, rs []rune) {
 }
 
 // hasAbjad reports whether s has letters of a script that leaves short
-// vowels unwritten (Arabic, Hebrew) or implicit (Thai): its words are
+// vowels unwritten (Arabic, Hebrew) or implicit (Thai, Khmer): its words are
 // consonant skeletons.
 func hasAbjad(s string) bool {
 	for _, r := range s {
-		if unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Hebrew, r) || unicode.Is(unicode.Thai, r) {
+		if unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Hebrew, r) || unicode.Is(unicode.Thai, r) || unicode.Is(unicode.Khmer, r) {
 			return true
 		}
 	}
 	return false
+}
+
+// sunLetters are the Arabic letters to which the article ال assimilates:
+// al-Din is pronounced ad-Din and romanised -uddin (Shamsuddin), al-Rahman
+// ar-Rahman (Abdur Rahman).
+const sunLetters = "تثدذرزسشصضطظلن"
+
+// persianReading returns the words of a name written in Arabic script as
+// Persian, Urdu and Pashto read it (and as most romanisations of Arabic
+// names write the article): the letters of script_arabic_persian.tsv read
+// their way (ض as z), the article ال assimilated to a following sun letter
+// (at a word's start, after عبد, and in the compound ending الدین: "ad-din"),
+// and a final ه read as the vowel it writes (زاده, Zada). The words
+// correspond one to one with normalizeWords(s), as only letters change.
+func persianReading(s string, seg bool) []string {
+	rs := []rune(norm.NFKC.String(s))
+	out := make([]rune, 0, len(rs)+4)
+	arabicLetter := func(r rune) bool { return unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r) }
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if r == 'ا' && i+2 < len(rs) && rs[i+1] == 'ل' && strings.ContainsRune(sunLetters, rs[i+2]) {
+			start := i == 0 || !arabicLetter(rs[i-1])
+			afterAbd := i >= 3 && string(rs[i-3:i]) == "عبد" && (i == 3 || !arabicLetter(rs[i-4]))
+			din := i+5 <= len(rs) && (string(rs[i+2:i+5]) == "دين" || string(rs[i+2:i+5]) == "دین") && (i+5 == len(rs) || !arabicLetter(rs[i+5]))
+			if start || afterAbd || din {
+				out = append(out, 'ا', rs[i+2]) // the sun letter, written again next: doubled
+				i++
+				continue
+			}
+		}
+		if (r == 'ه' || r == 'ہ') && i > 0 && arabicLetter(rs[i-1]) && (i+1 == len(rs) || !arabicLetter(rs[i+1])) &&
+			(i < 2 || rs[i-1] != 'ل' || rs[i-2] != 'ل') { // not Allah's h
+			out = append(out, 'ة') // the letter that writes a final vowel
+			continue
+		}
+		out = append(out, r)
+	}
+	return normalizeWordsWith(string(out), tab.persian, seg)
+}
+
+// hasHan reports whether s has a Han character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// koreanReading returns the words of s with its run of two to four Han
+// characters read as Korean (hanja_korean.tsv: 金正恩 → 김정은 → kim jeong
+// eun), or nil when s does not read as a Korean name. It does when s has one
+// run of Han characters (Korean writes a name in hanja solid: "金龍 陳" is
+// Chinese given name and surname), each has a Korean reading, the first is
+// a Korean surname (korean_surnames.tsv), and the run is not a Japanese
+// name of japanese_names.tsv. The words correspond one to one with
+// normalizeWords(s): a Han character and a Hangul syllable are one word each.
+func koreanReading(s string) []string {
+	rs := []rune(norm.NFKC.String(s))
+	changed := false
+	runs := 0
+	for i := 0; i < len(rs); i++ {
+		if unicode.Is(unicode.Han, rs[i]) && (i == 0 || !unicode.Is(unicode.Han, rs[i-1])) {
+			runs++
+		}
+	}
+	if runs != 1 {
+		return nil
+	}
+	for i := 0; i < len(rs); {
+		if !unicode.Is(unicode.Han, rs[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && unicode.Is(unicode.Han, rs[j]) {
+			j++
+		}
+		run := rs[i:j]
+		if len(run) >= 2 && len(run) <= 4 {
+			_, surname := tab.koreanSurnames[tab.hanjaKorean[run[0]]]
+			_, japanese := japaneseReading(run)
+			all := surname && !japanese
+			for _, r := range run {
+				if _, ok := tab.hanjaKorean[r]; !ok {
+					all = false
+				}
+			}
+			if all {
+				for k, r := range run {
+					run[k] = tab.hanjaKorean[r]
+				}
+				changed = true
+			}
+		}
+		i = j
+	}
+	if !changed {
+		return nil
+	}
+	return normalizeWords(string(rs))
 }

@@ -194,6 +194,46 @@ func FuzzNormalize(f *testing.F) {
 	})
 }
 
+// TestPersianReading checks the second reading of Arabic-script names.
+func TestPersianReading(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"رضایی", "rzaii"},            // ض is z
+		{"ثاقب", "saqb"},              // ث is s
+		{"عبد الرحمن", "abd arrhmn"},  // the article assimilated to a sun letter
+		{"نورالدین", "nuraddin"},      // … in the compound ending -uddin
+		{"خالد", "khald"},             // ال inside a word is no article
+		{"آخوند زاده", "akhund zada"}, // a final ه is a vowel
+		{"عبدالله", "abdallh"},        // but not Allah's
+		{"حقانى", "hqani"},            // the Afghan final ye
+	} {
+		if got := strings.Join(persianReading(c.in, false), " "); got != c.want {
+			t.Errorf("persianReading(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got := normalizeWordsWith("طه ثابت", nil, true); strings.Join(got, " ") != "t|h th|a|b|t" {
+		t.Errorf("segmented = %q", got)
+	}
+	// The skeleton of طه is t-h (Taha), of ث one t.
+	if k := abjadKey("t|h"); k != "th" {
+		t.Errorf("abjadKey(t|h) = %q", k)
+	}
+}
+
+// TestKoreanReading checks when a Han name is also read as Korean.
+func TestKoreanReading(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"金正恩", "kim jeong eun"}, // a Korean surname first: read as Korean
+		{"金龍 陳", ""},             // two runs: a Chinese given name and surname
+		{"山田太郎", ""},             // a Japanese name
+		{"华为技术有限公司", ""},         // no Korean surname first
+		{"金", ""},                // one character is no name
+	} {
+		if got := strings.Join(koreanReading(c.in), " "); got != c.want {
+			t.Errorf("koreanReading(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestSimilarityLong(t *testing.T) {
 	for _, c := range [][2]string{{"vladimirovitj", "vladimirovich"}, {"wladimirowitsch", "vladimirovich"}} {
 		fa, fb := newForm(c[0]), newForm(c[1])

@@ -17,7 +17,12 @@ import "strings"
 //
 // The key is a retrieval key and a similarity floor, never a match on its
 // own: the scorer combines it with the spelling distance (see similarity).
-func phoneticKey(w string) string {
+func phoneticKey(w string) string { return consonantKey(w, true) }
+
+// consonantKey is phoneticKey; tsDigraph says whether ts and tz are one
+// sound (ц, Tsvetkov), which they are not in a word transliterated from
+// Arabic script (انتصار, "antsar": Intissar).
+func consonantKey(w string, tsDigraph bool) string {
 	if w == "" {
 		return ""
 	}
@@ -29,7 +34,7 @@ func phoneticKey(w string) string {
 		out, n := digraph(rest)
 		switch {
 		case n > 0:
-		case strings.HasPrefix(rest, "ts"), strings.HasPrefix(rest, "tz"):
+		case tsDigraph && (strings.HasPrefix(rest, "ts") || strings.HasPrefix(rest, "tz")):
 			out, n = 'c', 2
 		default:
 			n = 1
@@ -41,6 +46,9 @@ func phoneticKey(w string) string {
 			case 'x':
 				b = append(b, 'k')
 				out = 's'
+			case '|':
+				// between the letters of a script letter by letter (see
+				// normalizeWordsWith): no digraph spans it.
 			case 'a', 'e', 'i', 'o', 'u', 'y', 'v', 'w':
 				if i == 0 {
 					out = 'a'
@@ -155,8 +163,9 @@ func collapsed(key string) string {
 // abjadKey is the consonant skeleton under which a word written in Arabic
 // script (or Hebrew, Thai) meets its Latin spelling: those scripts have no
 // p or v and write them b and f (بوتين, Putin; فلاديمير, Vladimir), so b
-// and p, f and v count as one, then phoneticKey applies and doubled letters
-// collapse.
+// and p, f and v count as one, then phoneticKey applies (with ts as two
+// letters: ت and س), c (ch, French c) inside a word is s, and doubled
+// letters collapse.
 func abjadKey(w string) string {
 	b := []byte(w)
 	for i, c := range b {
@@ -167,5 +176,11 @@ func abjadKey(w string) string {
 			b[i] = 'v'
 		}
 	}
-	return collapsed(phoneticKey(string(b)))
+	k := []byte(consonantKey(string(b), false))
+	for i, c := range k {
+		if c == 'c' && i > 0 {
+			k[i] = 's' // French ch and c for ش and س inside a word: Akkacha, Lounici
+		}
+	}
+	return collapsed(string(k))
 }

@@ -126,27 +126,57 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// "hik vision" for "hikvision".
 			// (Each join is tried only when first letters agree and the
 			// lengths are close: most word pairs fail that at once.)
-			if j+1 < len(n.words) && qw.text[0] == wi.text[0] && len(qw.text) > len(wi.text) {
+			if j+1 < len(n.words) && (qw.text[0] == wi.text[0] || qw.abjad && isArticle(wi.text) && isVowel(qw.text[0])) && len(qw.text) > len(wi.text) {
 				next := s.word(e, n.words[j+1])
-				sim := joinedSimilarity(qw.text, wi.text, next.text, qw.abjad)
+				sim := joinedSimilarity(qw.text, qw.abjadKey, wi.text, next.text, qw.abjad)
 				if n.surface != nil {
-					sim = max(sim, joinedSimilarity(qw.surface, n.surface[j], n.surface[j+1], qw.abjad))
+					sim = max(sim, joinedSimilarity(qw.surface, "", n.surface[j], n.surface[j+1], qw.abjad))
+				}
+				if qw.alt.text != "" && len(qw.alt.text) > len(wi.text) && qw.alt.text[0] == wi.text[0] {
+					sim = max(sim, joinedSimilarity(qw.alt.text, qw.altAbjadKey, wi.text, next.text, qw.abjad))
 				}
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
 				}
+				// Arabic script writes a compound with the article solid
+				// (عبدالخالق, "abdalkhalq") that the list writes as three
+				// words (Abd al-Khaliq): the first and third join the query
+				// word, the article stays a listed word of its own.
+				if qw.abjad && j+2 < len(n.words) && isArticle(next.text) {
+					third := s.word(e, n.words[j+2])
+					if sim := joinedSimilarity(qw.text, qw.abjadKey, wi.text+next.text, third.text, true); sim > 0 {
+						s.pairs = append(s.pairs, pair{i, -1, j, j + 2, sim, wi.idf + third.idf, kindJoined})
+					}
+				}
 			}
 			// Both written apart, but split differently ("myongc hin" /
 			// "myong chin").
-			if i+1 < len(qws) && j+1 < len(n.words) && qw.text[0] == wi.text[0] && qw.text != wi.text {
+			if i+1 < len(qws) && j+1 < len(n.words) && (qw.text[0] == wi.text[0] || qw.alt.text != "" && qw.alt.text[0] == wi.text[0]) && qw.text != wi.text {
 				next := s.word(e, n.words[j+1])
-				if sim := pairSimilarity(qw.text, qws[i+1].text, wi.text, next.text); sim > 0 {
+				sim := 0.0
+				if qw.text[0] == wi.text[0] {
+					sim = pairSimilarity(qw.text, qws[i+1].text, wi.text, next.text)
+				}
+				if sim == 0 && qw.abjad {
+					// Split at the article: "abd alrhmn" / "abdur rehman".
+					sim = abjadPairSimilarity(qw, &qws[i+1], wi.text, next.text)
+				}
+				if sim == 0 && !qw.abjad && qw.alt.text != "" && qw.alt.text[0] == wi.text[0] {
+					// In the Korean reading: "jeong eun" / "jong un".
+					sim = pairSimilarity(qw.alt.text, altText(&qws[i+1]), wi.text, next.text)
+				}
+				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
 				}
 			}
 			// Query words written apart that the list writes together.
-			if i+1 < len(qws) && qw.surface[0] == wi.text[0] && len(wi.text) > len(qw.surface) {
-				if sim := joinedSimilarity(wi.text, qw.surface, qws[i+1].surface, qw.abjad); sim > 0 {
+			if i+1 < len(qws) && (qw.surface[0] == wi.text[0] || qw.alt.text != "" && qw.alt.text[0] == wi.text[0]) && len(wi.text) > len(qw.surface) {
+				sim := joinedSimilarity(wi.text, wi.abjad, qw.surface, qws[i+1].surface, qw.abjad)
+				if sim == 0 && (qw.alt.text != "" || qws[i+1].alt.text != "") {
+					// In the Persian reading: "shms addin" for Shamsuddin.
+					sim = joinedSimilarity(wi.text, wi.abjad, altText(qw), altText(&qws[i+1]), qw.abjad)
+				}
+				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, sim, wi.idf, kindJoined})
 				}
 			}
@@ -462,8 +492,9 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 // joinedSimilarity compares one word with two adjacent words written
 // together: exact ("hikvision" = "hik"+"vision") or, for the transliterated
 // forms that split differently ("abd allh" / "abdullah"), by similarity.
-// It returns 0 when the lengths or first letters rule a match out.
-func joinedSimilarity(w, a, b string, abjad bool) float64 {
+// It returns 0 when the lengths or first letters rule a match out. wKey is
+// w's skeleton (abjadKey) when known, "" to compute it if needed.
+func joinedSimilarity(w, wKey, a, b string, abjad bool) float64 {
 	n := len(a) + len(b)
 	if n == len(w) && strings.HasPrefix(w, a) && strings.HasSuffix(w, b) {
 		return 1
@@ -472,6 +503,21 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 		// Written apart and inflected: "elect ronics" for electronic.
 		if c, ok := tab.canonical[a+b]; ok && c == w {
 			return 1
+		}
+	}
+	if abjad && len(a) >= 2 && len(b) >= 2 && (a[0] == w[0] || isVowel(a[0]) && isVowel(w[0])) && (hasArticle(b) || isArticle(a)) {
+		// A compound at the article, one word on one side and two on the
+		// other: "hdait allh" for Hidayatullah, "shms addin" for
+		// Shamsuddin, "alhbu" (الحبو) for "al Habbo", "alqadr" for "el
+		// Kader". Vowels are unwritten, so only the skeletons compare.
+		if d := skeletonLen(w) - skeletonLen(a) - skeletonLen(b); d >= -1 && d <= 1 {
+			k := wKey
+			if k == "" {
+				k = abjadKey(w)
+			}
+			if (len(k) >= 4 || len(k) == 3 && isArticle(a)) && k == abjadKey(a+b) {
+				return abjadSimilarity
+			}
 		}
 	}
 	if n-len(w) > 2 || len(w)-n > 2 || n < 6 || a[0] != w[0] || len(a) < 2 || len(b) < 2 || b[len(b)-1] != w[len(w)-1] {
@@ -488,6 +534,75 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 	fw, fj := newForm(w), newForm(j)
 	if sim, _ := similarity(&fw, &fj, false); sim >= 0.85 {
 		return sim
+	}
+	return 0
+}
+
+// skeletonLen is about how many letters abjadKey(w) keeps after the first:
+// consonants, a doubled one and the h of a digraph (sh, kh, th …) once.
+// Two words whose counts differ by more than a letter or two cannot share a
+// skeleton; it is counted without allocating, to spare the keys.
+func skeletonLen(w string) int {
+	n := 0
+	var prev byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case isVowel(c) || c == 'w' || c == 'v' || c == '|':
+		case c == 'h' && strings.IndexByte("sckgtdzp", prev) >= 0:
+		case c == prev:
+		default:
+			n++
+		}
+		if c != '|' {
+			prev = c
+		}
+	}
+	return n
+}
+
+// hasArticle reports whether an abjad word starts with the Arabic article,
+// as written ("alrhmn") or assimilated ("arrhmn").
+func hasArticle(w string) bool {
+	return len(w) > 3 && w[0] == 'a' && (w[1] == 'l' || w[1] == w[2] && !isVowel(w[1]))
+}
+
+// isArticle reports whether w is the Arabic article as Latin spellings
+// write it apart: al, el, ul, and assimilated (ad-Din, ar-Rahman, as-Sayed).
+func isArticle(w string) bool {
+	switch w {
+	case "al", "el", "ul", "ad", "ar", "as", "at", "an", "az", "ed", "er", "es", "et", "en", "ez", "ud", "ur", "us", "ash", "esh", "ush":
+		return true
+	}
+	return false
+}
+
+// altText is a query word in its second reading (Persian for Arabic
+// script, Korean for Han), or as written.
+func altText(qw *queryWord) string {
+	if qw.alt.text != "" {
+		return qw.alt.text
+	}
+	return qw.surface
+}
+
+// abjadPairSimilarity compares two adjacent abjad query words with two
+// listed words split elsewhere ("abd alstar" / "abdul satar": the article
+// goes with the first word in Latin, with the second in Arabic script) by
+// the consonant skeletons of the pairs written together, in either reading.
+func abjadPairSimilarity(qa, qb *queryWord, la, lb string) float64 {
+	if len(qa.text)+len(qb.text) < 6 || !hasArticle(qb.text) {
+		return 0
+	}
+	if d := skeletonLen(la) + skeletonLen(lb) - skeletonLen(qa.text) - skeletonLen(qb.text); d < -2 || d > 2 {
+		return 0 // the skeletons cannot agree: spare the keys
+	}
+	lk := abjadKey(la + lb)
+	if len(lk) < 4 {
+		return 0
+	}
+	if abjadKey(qa.text+qb.text) == lk || (qa.alt.text != "" || qb.alt.text != "") && abjadKey(altText(qa)+altText(qb)) == lk {
+		return abjadSimilarity
 	}
 	return 0
 }

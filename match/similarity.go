@@ -1,5 +1,7 @@
 package match
 
+import "strings"
+
 // Token similarity: the per-pair part of the score.
 
 // Alignment kinds, as shown in explanations.
@@ -10,6 +12,7 @@ const (
 	kindInitial  = "initial"
 	kindJoined   = "joined"
 	kindTranslit = "transliteration"
+	kindReading  = "korean reading" // a Han character read as in Korean
 	kindNone     = "unmatched"
 )
 
@@ -28,6 +31,10 @@ const (
 	// whose short vowels are unwritten, earns against a listed word with
 	// the same consonant skeleton ("hsn" / Hassan).
 	abjadSimilarity = 0.88
+	// abjadVowelMissSimilarity is abjadSimilarity for a listed word that
+	// lacks a long vowel the Arabic-script word writes ("rdaii", رضایی,
+	// against Ra'd: the ی is not there; against Rezaei it is).
+	abjadVowelMissSimilarity = 0.84
 	// initialSimilarity is what "V" earns against "Vladimir" in word
 	// comparisons; the scorer uses the two below, by side.
 	initialSimilarity = 0.75
@@ -220,25 +227,105 @@ func vowelSwap(a, b string) bool {
 
 // wordSimilarity compares a query word with a listed word: by similarity,
 // and for a word transliterated from a script that leaves vowels unwritten
-// (Arabic, Hebrew, Thai) also by consonant skeleton.
+// (Arabic, Hebrew, Thai) also by consonant skeleton, in both readings of an
+// Arabic-script word (Arabic and Persian: رضایی is "rdaii" and "rzaii").
 func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, string) {
 	s, kind := similarity(&qw.form, &w.form, bothListed)
-	// Two-consonant skeletons are trusted only between words of similar
-	// length: "dud" (דוד) is David, "snaiai" is not "sun".
-	if !qw.abjad || s >= abjadSimilarity {
+	if !qw.abjad {
+		// A Han character in its Korean reading (金, "kim").
+		if qw.alt.text != "" && s < 1 {
+			if as, _ := similarity(&qw.alt, &w.form, false); as > s {
+				return as, kindReading
+			}
+		}
+		return s, kind
+	}
+	if s >= abjadSimilarity {
 		return s, kind
 	}
 	wk := w.abjad
 	if wk == "" {
 		wk = abjadKey(w.text) // a word of an ad-hoc name (Compare)
 	}
-	qk := abjadKey(qw.text)
-	similar := abs(len(qw.text)-len(w.text)) <= 2
-	if qk == wk && (len(qk) >= 3 || len(qk) == 2 && similar) ||
-		qw.phonetic == w.phonetic && (len(qw.phonetic) >= 3 || len(qw.phonetic) == 2 && similar) {
-		return abjadSimilarity, kindTranslit
+	if abjadAlike(qw.text, qw.phonetic, qw.roman, qw.abjadKey, w, wk) {
+		return abjadVowels(qw.text, w.text), kindTranslit
+	}
+	if qw.alt.text != "" {
+		// Spelt alike in that reading, closer than the skeletons say.
+		if as, akind := similarity(&qw.alt, &w.form, false); as > s && as >= abjadSimilarity {
+			s, kind = as, akind
+		}
+		// A two-consonant skeleton of the second reading must keep the
+		// first letter (or a vowel), and counts where it changed a
+		// consonant ("fiz", فيض: Faiz; "auz", عوض: Ewaz) or read a final ه
+		// as the vowel the listed spelling ends with ("jma", جمعه: Juma),
+		// not where a listed consonant stands for it ("hania", هانيه, is not
+		// Hanif).
+		first := qw.alt.text[0] == w.text[0] || isVowel(qw.alt.text[0]) && isVowel(w.text[0])
+		if s < abjadSimilarity && abjadAlike(qw.alt.text, qw.alt.phonetic, qw.alt.roman, qw.altAbjadKey, w, wk) &&
+			(len(qw.altAbjadKey) >= 3 || first && (len(qw.abjadKey) == 2 || isVowel(w.text[len(w.text)-1]))) {
+			return abjadVowels(qw.alt.text, w.text), kindTranslit
+		}
+	}
+	// ق read g (Belgacem, Gasmi, Ghasem), on a skeleton of three
+	// consonants or more, against a listed g (the skeleton writes ج, j,
+	// as g too: Jamaat is not قمتي).
+	if s < abjadSimilarity && len(qw.gAbjadKey) >= 3 && qw.gAbjadKey == wk && strings.IndexByte(w.text, 'g') >= 0 {
+		return abjadVowels(qw.text, w.text), kindTranslit
+	}
+	// The lists often drop the article that Arabic script joins to a word
+	// (الطيب, "altib": Tayeb): the word without it, if three consonants
+	// remain or two and the first letter.
+	if s < abjadSimilarity && len(qw.text) >= 5 && strings.HasPrefix(qw.text, "al") && !strings.HasPrefix(w.text, "al") && !strings.HasPrefix(w.text, "el") {
+		rest := qw.text[2:]
+		first := rest[0] == w.text[0] || isVowel(rest[0]) && isVowel(w.text[0])
+		if k := abjadKey(rest); first && len(k) >= 2 && abjadAlike(rest, phoneticKey(rest), romanKey(rest), k, w, wk) {
+			return abjadVowels(rest, w.text), kindTranslit
+		}
 	}
 	return s, kind
+}
+
+// abjadVowels is the similarity of an abjad word and a listed word with
+// one skeleton: abjadSimilarity when the listed spelling has the long
+// vowels the abjad word writes (after its first letter, in order: a as a or
+// e, u as u, o, w or v, i as i, e or y), abjadVowelMissSimilarity when not.
+func abjadVowels(q, l string) float64 {
+	j := 1
+	for i := 1; i < len(q); i++ {
+		var class string
+		switch q[i] {
+		case 'a':
+			class = "ae"
+		case 'u', 'o':
+			class = "uowv"
+		case 'i', 'e':
+			class = "iey"
+		default:
+			continue
+		}
+		for j < len(l) && strings.IndexByte(class, l[j]) < 0 {
+			j++
+		}
+		if j >= len(l) {
+			return abjadVowelMissSimilarity
+		}
+		j++
+	}
+	return abjadSimilarity
+}
+
+// abjadAlike reports whether an abjad word (text, its phonetic key,
+// romanisation key and skeleton) and a listed word with skeleton wk share a
+// consonant skeleton. Two-consonant skeletons are trusted only between
+// words of similar length ("dud" (דוד) is David, "snaiai" is not "sun") or
+// with one romanisation key: "sid" (سيد) is Sayyid and Syed, whose doubled
+// semi-vowel Arabic writes once.
+func abjadAlike(text, phonetic, roman, qk string, w *wordInfo, wk string) bool {
+	d := abs(len(text) - len(w.text))
+	similar := d <= 2 || roman == w.roman || d == 3 && text[0] == w.text[0]
+	return qk == wk && (len(qk) >= 3 || len(qk) == 2 && similar) ||
+		phonetic == w.phonetic && (len(phonetic) >= 3 || len(phonetic) == 2 && similar)
 }
 
 // softInsertion reports whether the longer of a and b is the shorter with one

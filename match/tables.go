@@ -23,9 +23,13 @@ type tables struct {
 	// writes a consonant there and a vowel elsewhere (Arabic, Hebrew).
 	script        map[string]string
 	scriptInitial map[string]string
+	// persian is the Persian/Urdu reading of the Arabic-script letters
+	// those languages pronounce unlike Arabic (ض: z, not d).
+	persian map[string]string
 
 	hangulL, hangulV, hangulT []string
 	koreanSurnames            map[rune]string
+	hanjaKorean               map[rune]rune     // Han character → Hangul syllable (Korean reading)
 	hanTerms                  map[string]string // Han word → English words
 	hanTermMaxLen             int               // in runes
 	japaneseNames             map[string]string // kanji name → Hepburn reading
@@ -86,7 +90,9 @@ func loadTables() (*tables, error) {
 	t := &tables{
 		script:         map[string]string{},
 		scriptInitial:  map[string]string{},
+		persian:        map[string]string{},
 		koreanSurnames: map[rune]string{},
+		hanjaKorean:    map[rune]rune{},
 		hanTerms:       map[string]string{},
 		japaneseNames:  map[string]string{},
 		legalForms:     map[string]string{},
@@ -96,7 +102,7 @@ func loadTables() (*tables, error) {
 		locations:      map[string]bool{},
 		numbers:        map[string]int{},
 	}
-	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv", "script_armenian.tsv", "script_georgian.tsv"} {
+	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv", "script_khmer.tsv", "script_armenian.tsv", "script_georgian.tsv"} {
 		err := readTSV(file, 1, func(_ int, f []string) error {
 			key := f[0]
 			if key == "" || utf8.RuneCountInString(key) > 2 {
@@ -121,8 +127,18 @@ func loadTables() (*tables, error) {
 			return nil, err
 		}
 	}
+	err := readTSV("script_arabic_persian.tsv", 2, func(_ int, f []string) error {
+		if _, ok := t.script[f[0]]; !ok || utf8.RuneCountInString(f[0]) != 1 {
+			return fmt.Errorf("letter %q: not a letter of the Arabic table", f[0])
+		}
+		t.persian[f[0]] = f[1]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	t.hangulL, t.hangulV, t.hangulT = make([]string, 19), make([]string, 21), make([]string, 28)
-	err := readTSV("script_hangul.tsv", 2, func(_ int, f []string) error {
+	err = readTSV("script_hangul.tsv", 2, func(_ int, f []string) error {
 		i, err := strconv.Atoi(f[1])
 		if err != nil {
 			return fmt.Errorf("index %q: %w", f[1], err)
@@ -146,6 +162,17 @@ func loadTables() (*tables, error) {
 			return fmt.Errorf("index %d out of range for part %s", i, f[0])
 		}
 		part[i] = val
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("hanja_korean.tsv", 2, func(_ int, f []string) error {
+		h, k := []rune(f[0]), []rune(f[1])
+		if len(h) != 1 || len(k) != 1 || !isHangulSyllable(k[0]) {
+			return fmt.Errorf("want one Han character and one Hangul syllable, got %q, %q", f[0], f[1])
+		}
+		t.hanjaKorean[h[0]] = k[0]
 		return nil
 	})
 	if err != nil {

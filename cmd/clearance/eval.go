@@ -66,6 +66,19 @@ func runEval(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "(%s: %d source rows skipped: %s)\n", r.Set, runs[i].Set.Skipped, "the listed name is not in the snapshot")
 		}
 	}
+	for i, r := range results {
+		if runs[i].Set.Name != eval.SetListsOriginal {
+			continue
+		}
+		found := runs[i].Found(*threshold, eval.ScriptOfCase)
+		var parts []string
+		for _, script := range []string{"arabic", "cyrillic", "han", "hangul", "other"} {
+			if n, ok := found[script]; ok {
+				parts = append(parts, fmt.Sprintf("%s %d/%d", script, n[0], n[1]))
+			}
+		}
+		fmt.Fprintf(env.Stdout, "(%s found by script: %s)\n", r.Set, strings.Join(parts, ", "))
+	}
 	if *misses {
 		for _, r := range results {
 			for _, m := range r.Misses {

@@ -43,9 +43,10 @@ const (
 type Case struct {
 	Query match.Query
 	// Pair sets: the other name, its type, and the label.
-	Listed     string
-	ListedType clearance.EntityType
-	Match      bool
+	Listed        string
+	ListedAliases []string // more names of the listed side, if any
+	ListedType    clearance.EntityType
+	Match         bool
 	// Positive sets: the entities any of which counts as found. Negative
 	// near-miss sets: the entity that must not be matched (empty: any
 	// match is a false positive).
@@ -87,7 +88,7 @@ func Collect(ix *match.Index, s *Set) *Run {
 	for i, c := range s.Cases {
 		sc := &r.scores[i]
 		if s.Kind == Pairs {
-			m := ix.Compare(c.Query, clearance.Entity{ID: "pair", Name: c.Listed, Type: c.ListedType})
+			m := ix.Compare(c.Query, clearance.Entity{ID: "pair", Name: c.Listed, Aliases: c.ListedAliases, Type: c.ListedType})
 			sc.expect = m.Score
 			continue
 		}
@@ -216,6 +217,26 @@ func (r *Run) At(t float64) Result {
 		}
 	}
 	return res
+}
+
+// Found counts, per group of cases (group names a case's group, "" to
+// leave it out), how many were found at threshold t and how many there
+// are: a pair scored at or above t, a positive whose expected entity did.
+func (r *Run) Found(t float64, group func(Case) string) map[string][2]int {
+	out := map[string][2]int{}
+	for i, c := range r.Set.Cases {
+		g := group(c)
+		if g == "" {
+			continue
+		}
+		n := out[g]
+		if r.scores[i].expect >= t {
+			n[0]++
+		}
+		n[1]++
+		out[g] = n
+	}
+	return out
 }
 
 // Table formats results as a fixed-width table for a terminal.

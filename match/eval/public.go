@@ -215,6 +215,7 @@ func PublicSets(ix *match.Index) ([]*Set, error) {
 		func() (*Set, error) {
 			return negatives("yente_positives_us_congress_untreated.csv", SetCongress, "1,254 US Congress members (not sanctioned)")
 		},
+		func() (*Set, error) { return ListsOriginalScript(ix.Entities()), nil },
 	} {
 		s, err := load()
 		if err != nil {
