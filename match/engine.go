@@ -61,6 +61,9 @@ type indexedName struct {
 	entity int32
 	alias  bool
 	person bool
+	// cjk: the listed name is written in Han, Hangul or kana; a query in
+	// those scripts must then give the same syllables (see scorer.score).
+	cjk    bool
 	listed string  // the name as listed (Match.MatchedName)
 	words  []int32 // content words in order
 	// surface holds the words as written where a canonical form replaced
@@ -192,7 +195,7 @@ func newEngine(es []clearance.Entity) *engine {
 		for _, an := range names {
 			a := an.analyzedName
 			{
-				n := indexedName{entity: int32(ei), alias: an.alias, person: an.person, listed: an.listed, legal: a.legal}
+				n := indexedName{entity: int32(ei), alias: an.alias, person: an.person, cjk: hasCJK(an.listed), listed: an.listed, legal: a.legal}
 				nameID := int32(len(e.names))
 				for _, w := range a.words {
 					id := wordID(w)
@@ -340,6 +343,7 @@ type queryWord struct {
 	surface  string // as written, before its canonical form
 	known    bool   // in the vocabulary
 	abjad    bool   // transliterated from Arabic or Hebrew script: vowels unwritten
+	cjk      bool   // the query holds Han, Hangul or kana (see hasCJK)
 	weight   float64
 	location bool
 	exps     []expansion
@@ -619,10 +623,10 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		qa = e.dropMisspeltLegalWords(qa)
 	}
 	qws := make([]queryWord, len(qa.words))
-	abjad := hasAbjad(q.Name)
+	abjad, cjk := hasAbjad(q.Name), hasCJK(q.Name)
 	for i, w := range qa.words {
 		qw := &qws[i]
-		qw.form, qw.abjad, qw.surface = newForm(w), abjad, qa.surface[i]
+		qw.form, qw.abjad, qw.cjk, qw.surface = newForm(w), abjad, cjk, qa.surface[i]
 		qw.location = tab.locations[w]
 		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {
@@ -693,7 +697,7 @@ func (e *engine) compare(q Query, ent *clearance.Entity) clearance.Match {
 				continue
 			}
 			scr.extra = scr.extra[:0]
-			n := indexedName{alias: ni > 0, person: ent.Type == clearance.Person, listed: listed, legal: a.legal}
+			n := indexedName{alias: ni > 0, person: ent.Type == clearance.Person, cjk: hasCJK(listed), listed: listed, legal: a.legal}
 			for _, w := range a.words {
 				if id, ok := e.vocab[w]; ok {
 					n.words = append(n.words, id)

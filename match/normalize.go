@@ -294,3 +294,16 @@ func hasAbjad(s string) bool {
 	}
 	return false
 }
+
+// hasCJK reports whether s holds Han, Hangul or kana: scripts whose
+// characters are whole syllables, so that a different romanised syllable is a
+// different character, not a misspelling (习近朋 is not 习近平, 김종은 not
+// 김정은).
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) || isHangulSyllable(r) || isKana(r) {
+			return true
+		}
+	}
+	return false
+}
