@@ -626,7 +626,9 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	abjad, cjk := hasAbjad(q.Name), hasCJK(q.Name)
 	for i, w := range qa.words {
 		qw := &qws[i]
-		qw.form, qw.abjad, qw.cjk, qw.surface = newForm(w), abjad, cjk, qa.surface[i]
+		// (The English words that Chinese company words become, 科技 →
+		// technology, are words, not syllables.)
+		qw.form, qw.abjad, qw.cjk, qw.surface = newForm(w), abjad, cjk && !tab.hanTermWords[w], qa.surface[i]
 		qw.location = tab.locations[w]
 		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {

@@ -189,12 +189,11 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	// different character is a different name: 习近朋 is not 习近平), and
 	// against a Latin name only exact words and romanisation variants
 	// (jeong/jong), not edit-distance typos (peng/ping).
-	cjk := qws[0].cjk
 	for _, p := range s.pairs {
 		if s.usedQ[p.q0] || (p.q1 >= 0 && s.usedQ[p.q1]) || s.usedN[p.n0] || (p.n1 >= 0 && s.usedN[p.n1]) {
 			continue
 		}
-		if cjk && (n.cjk && p.sim < 1 || p.kind == kindTypo) {
+		if qws[p.q0].cjk && (n.cjk && p.sim < 1 || p.kind == kindTypo) {
 			continue
 		}
 		s.usedQ[p.q0], s.usedN[p.n0] = true, true

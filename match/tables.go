@@ -27,6 +27,7 @@ type tables struct {
 	hangulL, hangulV, hangulT []string
 	koreanSurnames            map[rune]string
 	hanTerms                  map[string]string // Han word → English words
+	hanTermWords              map[string]bool   // the English words of hanTerms
 	hanTermMaxLen             int               // in runes
 	japaneseNames             map[string]string // kanji name → Hepburn reading
 	japaneseNameMaxLen        int               // in runes
@@ -88,6 +89,7 @@ func loadTables() (*tables, error) {
 		scriptInitial:  map[string]string{},
 		koreanSurnames: map[rune]string{},
 		hanTerms:       map[string]string{},
+		hanTermWords:   map[string]bool{},
 		japaneseNames:  map[string]string{},
 		legalForms:     map[string]string{},
 		stopWords:      map[string]bool{},
@@ -164,6 +166,9 @@ func loadTables() (*tables, error) {
 	}
 	err = readTSV("han_terms.tsv", 2, func(_ int, f []string) error {
 		t.hanTerms[f[0]] = f[1]
+		for _, w := range strings.Fields(strings.ToLower(f[1])) {
+			t.hanTermWords[w] = true
+		}
 		if n := utf8.RuneCountInString(f[0]); n > t.hanTermMaxLen {
 			t.hanTermMaxLen = n
 		}
