@@ -340,10 +340,12 @@ type expansion struct {
 // queryWord is one content word of the query with what it may match.
 type queryWord struct {
 	form
-	surface  string // as written, before its canonical form
-	known    bool   // in the vocabulary
-	abjad    bool   // transliterated from Arabic or Hebrew script: vowels unwritten
-	cjk      bool   // the query holds Han, Hangul or kana (see hasCJK)
+	surface string // as written, before its canonical form
+	known   bool   // in the vocabulary
+	abjad   bool   // transliterated from Arabic or Hebrew script: vowels unwritten
+	// syllabic: the word was romanised from Han (syllabicHan) or from
+	// Hangul or kana (syllabicKana), see scorer.score.
+	syllabic byte
 	weight   float64
 	location bool
 	exps     []expansion
@@ -391,6 +393,12 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 		// Short words: the listed words one letter longer (Han → Khan) and
 		// those with another vowel (Fei → Fey).
 		e.deletions(hashSkip(w, -1, -1), add)
+		// And those one letter shorter (Uun → Un, a doubled letter).
+		for k := range len(w) {
+			if id, ok := e.vocab[w[:k]+w[k+1:]]; ok {
+				add(id)
+			}
+		}
 		b := []byte(w)
 		for k := range b {
 			if !isVowel(w[k]) {
@@ -623,12 +631,15 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		qa = e.dropMisspeltLegalWords(qa)
 	}
 	qws := make([]queryWord, len(qa.words))
-	abjad, cjk := hasAbjad(q.Name), hasCJK(q.Name)
+	abjad, syllabic := hasAbjad(q.Name), syllabicScript(q.Name)
 	for i, w := range qa.words {
 		qw := &qws[i]
 		// (The English words that Chinese company words become, 科技 →
 		// technology, are words, not syllables.)
-		qw.form, qw.abjad, qw.cjk, qw.surface = newForm(w), abjad, cjk && !tab.hanTermWords[w], qa.surface[i]
+		qw.form, qw.abjad, qw.surface = newForm(w), abjad, qa.surface[i]
+		if !tab.hanTermWords[w] {
+			qw.syllabic = syllabic
+		}
 		qw.location = tab.locations[w]
 		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {

@@ -295,15 +295,29 @@ func hasAbjad(s string) bool {
 	return false
 }
 
-// hasCJK reports whether s holds Han, Hangul or kana: scripts whose
-// characters are whole syllables, so that a different romanised syllable is a
-// different character, not a misspelling (习近朋 is not 习近平, 김종은 not
-// 김정은).
-func hasCJK(s string) bool {
+// Syllabic scripts, whose characters are whole syllables, so that a different
+// romanised syllable is a different character, not a misspelling (习近朋 is
+// not 习近平, 김종은 not 김정은).
+const (
+	syllabicNone = iota
+	syllabicKana // Hangul or kana
+	syllabicHan
+)
+
+// syllabicScript reports the syllabic script s is written in: Han if it holds
+// any, else Hangul or kana if it holds any.
+func syllabicScript(s string) byte {
+	var out byte
 	for _, r := range s {
-		if unicode.Is(unicode.Han, r) || isHangulSyllable(r) || isKana(r) {
-			return true
+		if unicode.Is(unicode.Han, r) {
+			return syllabicHan
+		}
+		if isHangulSyllable(r) || isKana(r) {
+			out = syllabicKana
 		}
 	}
-	return false
+	return out
 }
+
+// hasCJK reports whether s holds Han, Hangul or kana.
+func hasCJK(s string) bool { return syllabicScript(s) != syllabicNone }

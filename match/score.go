@@ -186,14 +186,15 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	num, den := 0.0, 0.0
 	// A query in Han, Hangul or kana spells syllables, not letters: against
 	// a name listed in those scripts only the same syllables match (a
-	// different character is a different name: 习近朋 is not 习近平), and
-	// against a Latin name only exact words and romanisation variants
-	// (jeong/jong), not edit-distance typos (peng/ping).
+	// different character is a different name: 习近朋 is not 习近平). Against
+	// a Latin name, pinyin must be exact too (peng is not ping, yue not yu),
+	// and Hangul or kana match exact words and romanisation variants
+	// (jeong/jong, eun/un), not edit-distance typos.
 	for _, p := range s.pairs {
 		if s.usedQ[p.q0] || (p.q1 >= 0 && s.usedQ[p.q1]) || s.usedN[p.n0] || (p.n1 >= 0 && s.usedN[p.n1]) {
 			continue
 		}
-		if qws[p.q0].cjk && (n.cjk && p.sim < 1 || p.kind == kindTypo) {
+		if sy := qws[p.q0].syllabic; sy != syllabicNone && p.sim < 1 && (n.cjk || sy == syllabicHan || p.kind == kindTypo) {
 			continue
 		}
 		s.usedQ[p.q0], s.usedN[p.n0] = true, true

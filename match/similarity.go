@@ -158,7 +158,7 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 	// A mistyped first letter of a word of five letters or more ("Cates"
 	// for Gates) is a typo; of a shorter word, a different word.
 	firstTypo := firstSwap || la == lb && shorter >= 5 && a[1:] == b[1:]
-	if a[0] != b[0] && !firstTypo && shorter <= 5 || la > lb && shorter <= 4 {
+	if a[0] != b[0] && !firstTypo && shorter <= 5 || la > lb && shorter <= 4 && !consonantInserted(a, b) {
 		edits = 0
 		if softInsertion(a, b) {
 			return shortVowelSimilarity, kindPhonetic
@@ -197,6 +197,21 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 		return edit, kindTypo
 	}
 	return 0, kindNone
+}
+
+// consonantInserted reports whether a is b with one consonant added inside it
+// (not first, not last: "Banks" is another word than Bank), and b is a word (it has a vowel), not an acronym: "Fjord"
+// for Ford, "Mertz" for Merz, "Storm" for Stom are typos, while a vowel
+// added to an acronym makes another name (LTTE, Lotte).
+func consonantInserted(a, b string) bool {
+	if len(a) != len(b)+1 || vowels(b) == 0 {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return i > 0 && i < len(b) && !isVowel(a[i]) && a[i+1:] == b[i:]
 }
 
 func isVowel(c byte) bool {
