@@ -65,6 +65,7 @@ type scorer struct {
 	// has no partner (0 when it has one).
 	listedExtra []float64
 	order       []int
+	partner     []int
 }
 
 // wordMatch is a query word an indexed word may stand for.
@@ -262,6 +263,9 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			s.listedExtra[j] = s.word(e, n.words[j]).idf * contradictionWeight
 		}
 	}
+	if n.person && contradicted > 0 {
+		s.substitutions(e, qws, n)
+	}
 	for j := range n.words {
 		den += s.listedExtra[j]
 	}
@@ -285,6 +289,68 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	}
 	r.total = min(max(r.total, 0), 1)
 	return r
+}
+
+// substitutions finds, in a person's name, the listed words that the query
+// replaced by another name in the same place: an unpartnered query word and
+// an unpartnered listed word whose neighbours on one side are partners
+// ("Tariq Anwar el Sayed Mohamed" / "… el Sayed Ahmed", "Abdul Kabir Abdul
+// Jan" / "Abdul Kabir Mohammad Jan"). When both are words of the lists (of
+// three letters or more: "al", "u" and initials are particles, not names), two
+// known names stand in one place: the names disagree, and the more so for
+// their being common (a rare word's rarity already weighs; a common given
+// name's does not). Such a listed word weighs as the name's average word
+// (or its own weight, or the query word's, if more), at substitutionWeight.
+func (s *scorer) substitutions(e *engine, qws []queryWord, n *indexedName) {
+	nq, nn := len(qws), len(n.words)
+	// partner of each query word's first and last listed word (-1: none).
+	s.partner = resetInts(s.partner, 2*nq)
+	for i := range s.partner {
+		s.partner[i] = -1
+	}
+	for _, p := range s.chosen {
+		lo, hi := p.n0, max(p.n0, p.n1)
+		for q := p.q0; q <= max(p.q0, p.q1); q++ {
+			s.partner[2*q], s.partner[2*q+1] = lo, hi
+		}
+	}
+	mean := 0.0
+	for _, id := range n.words {
+		mean += s.word(e, id).idf
+	}
+	mean /= float64(nn)
+	for i := range qws {
+		if s.usedQ[i] || !qws[i].known || qws[i].location || len(qws[i].text) <= 2 {
+			continue
+		}
+		for j := range n.words {
+			wj := s.word(e, n.words[j])
+			if s.usedN[j] || wj.location || len(wj.text) <= 2 ||
+				strings.HasPrefix(wj.text, qws[i].text) || strings.HasPrefix(qws[i].text, wj.text) {
+				continue
+			}
+			before := i > 0 && j > 0 && s.partner[2*(i-1)+1] == j-1
+			after := i+1 < nq && j+1 < nn && s.partner[2*(i+1)] == j+1
+			if !before && !after {
+				continue
+			}
+			w := max(wj.idf, qws[i].weight, mean) * substitutionWeight
+			s.listedExtra[j] = max(s.listedExtra[j], w)
+			break
+		}
+	}
+}
+
+// substitutionWeight is the weight, as a share of the name's average word,
+// of a listed name the query replaced by another known name (see
+// scorer.substitutions).
+const substitutionWeight = 1.0
+
+func resetInts(b []int, n int) []int {
+	if cap(b) < n {
+		return make([]int, n)
+	}
+	return b[:n]
 }
 
 // word returns the word with the given id: an indexed word, or for a
@@ -477,7 +543,7 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 			return 1
 		}
 	}
-	if n-len(w) > 2 || len(w)-n > 2 || n < 6 || a[0] != w[0] || len(a) < 2 || len(b) < 2 || b[len(b)-1] != w[len(w)-1] {
+	if n-len(w) > 2 || len(w)-n > 2 || n < 5 || a[0] != w[0] || len(a) < 2 || len(b) < 2 || b[len(b)-1] != w[len(w)-1] {
 		// Fuzzy joins only of words, not initials ("william w" is not
 		// "william"), and only of words that begin and end alike.
 		return 0
@@ -489,6 +555,9 @@ func joinedSimilarity(w, a, b string, abjad bool) float64 {
 	// Fuzzy joins only when nearly alike: a split word plus a typo is
 	// rare, two unrelated syllables that happen to be close are not.
 	fw, fj := newForm(w), newForm(j)
+	if n < 6 && fw.roman != fj.roman {
+		return 0 // five letters: only one romanisation apart ("abd al" / abdul)
+	}
 	if sim, _ := similarity(&fw, &fj, false); sim >= 0.85 {
 		return sim
 	}
