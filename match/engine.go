@@ -51,7 +51,8 @@ type engine struct {
 // wordInfo is one vocabulary word.
 type wordInfo struct {
 	form
-	abjad    string // abjadKey, for queries in Arabic, Hebrew or Thai script
+	abjad    string   // abjadKey, for queries in Arabic, Hebrew or Thai script
+	nick     []uint16 // its lines in nicknames.tsv (a given name), or nil
 	idf      float64
 	location bool
 }
@@ -185,7 +186,7 @@ func newEngine(es []clearance.Entity) *engine {
 		}
 		id := int32(len(e.words))
 		e.vocab[w] = id
-		e.words = append(e.words, wordInfo{form: newForm(w), location: tab.locations[w]})
+		e.words = append(e.words, wordInfo{form: newForm(w), location: tab.locations[w], nick: tab.nicknames[w]})
 		e.postings = append(e.postings, nil)
 		return id
 	}
@@ -348,6 +349,7 @@ type queryWord struct {
 	syllabic byte
 	weight   float64
 	location bool
+	nick     []uint16 // its lines in nicknames.tsv (a given name), or nil
 	exps     []expansion
 }
 
@@ -641,6 +643,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 			qw.syllabic = syllabic
 		}
 		qw.location = tab.locations[w]
+		qw.nick = tab.nicknames[w]
 		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {
 			qw.known = true
@@ -716,7 +719,7 @@ func (e *engine) compare(q Query, ent *clearance.Entity) clearance.Match {
 					n.words = append(n.words, id)
 					continue
 				}
-				scr.extra = append(scr.extra, wordInfo{form: newForm(w), idf: e.idfUnknown, location: tab.locations[w]})
+				scr.extra = append(scr.extra, wordInfo{form: newForm(w), idf: e.idfUnknown, location: tab.locations[w], nick: tab.nicknames[w]})
 				n.words = append(n.words, -int32(len(scr.extra)))
 			}
 			r := scr.score(e, qws, qa, &n, ent, q)

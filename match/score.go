@@ -120,6 +120,11 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				// not confirmed, so it counts half, at its own weight.
 				sim, kind, w = listedInitialSimilarity, kindInitial, qw.weight
 			}
+			if sim < nicknameSimilarity && len(qw.nick) > 0 && len(wi.nick) > 0 && n.person && sameGivenName(qw.nick, wi.nick) {
+				// A given name and its nickname (Ted, Theodore), in a
+				// person's name only: "Bill" is a word elsewhere.
+				sim, kind = nicknameSimilarity, kindNickname
+			}
 			if sim > 0 {
 				s.pairs = append(s.pairs, pair{i, -1, j, -1, sim, w, kind})
 			}

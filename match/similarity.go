@@ -10,6 +10,7 @@ const (
 	kindInitial  = "initial"
 	kindJoined   = "joined"
 	kindTranslit = "transliteration"
+	kindNickname = "nickname"
 	kindNone     = "unmatched"
 )
 
@@ -35,6 +36,10 @@ const (
 	queryInitialSimilarity = 0.8
 	// listedInitialSimilarity: the list writes "M." where the query has Murphy.
 	listedInitialSimilarity = 0.5
+	// nicknameSimilarity is what a given name earns against its nickname
+	// in a person's name (Ted/Theodore, Bill/William): one name, but the
+	// nickname could stand for others too.
+	nicknameSimilarity = 0.7
 	// shortWord is the longest word that must match exactly (or as an
 	// initial): one edit turns LTTE into Lotte and ABB into ABBA.
 	shortWord = 3

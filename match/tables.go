@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,6 +42,9 @@ type tables struct {
 	canonical       map[string]string // abbreviation or inflection → canonical word
 	locations       map[string]bool
 	numbers         map[string]int // number word → value
+	// nicknames maps a given name or nickname to the lines of
+	// nicknames.tsv it is on: two words sharing a line name one person.
+	nicknames map[string][]uint16
 }
 
 // tab is the package's parsed data; it is built once at start-up from the
@@ -97,6 +101,7 @@ func loadTables() (*tables, error) {
 		canonical:      map[string]string{},
 		locations:      map[string]bool{},
 		numbers:        map[string]int{},
+		nicknames:      map[string][]uint16{},
 	}
 	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv", "script_armenian.tsv", "script_georgian.tsv"} {
 		err := readTSV(file, 1, func(_ int, f []string) error {
@@ -257,6 +262,24 @@ func loadTables() (*tables, error) {
 	if err != nil {
 		return nil, err
 	}
+	group := uint16(0)
+	err = readTSV("nicknames.tsv", 2, func(_ int, f []string) error {
+		words := append([]string{f[0]}, strings.Fields(f[1])...)
+		for _, w := range words {
+			if w != strings.ToLower(w) || strings.ContainsAny(w, " '-.") {
+				return fmt.Errorf("name %q: want a normalised word", w)
+			}
+			if slices.Contains(t.nicknames[w], group) {
+				return fmt.Errorf("name %q listed twice on one line", w)
+			}
+			t.nicknames[w] = append(t.nicknames[w], group)
+		}
+		group++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -287,4 +310,16 @@ func isNormalisedPhrase(s string) bool {
 		}
 	}
 	return true
+}
+
+// sameGivenName reports whether a and b are one given name and its nickname,
+// or two nicknames of one name (Ted, Theodore; Bill, William), per
+// nicknames.tsv.
+func sameGivenName(a, b []uint16) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
 }
