@@ -179,6 +179,29 @@ func TestCompare(t *testing.T) {
 	}
 }
 
+// TestComparePhenomena checks one case of each name phenomenon the matcher
+// handles by rule or table, with names other than the bench's where possible.
+func TestComparePhenomena(t *testing.T) {
+	ix := fullIndex(t)
+	for _, c := range []struct {
+		query, listed string
+		match         bool
+	}{
+		{"Tom Hanssen", "Thomas Hanssen", true},                     // nickname (nicknames.tsv)
+		{"Chiang Ching-kuo", "Jiang Jingguo", true},                 // Wade-Giles (wade_giles.tsv)
+		{"Chang Hsueh-liang", "Zhang Xueliang", true},               // Wade-Giles
+		{"Peter Smyrth", "Peter Smyth", true},                       // a consonant typed into a short word
+		{"李明华", "李明辉", false},                                       // another Han character, another name
+		{"박정수", "박정우", false},                                       // another Hangul syllable
+		{"Karim Anwar Salem Yusuf", "Karim Anwar Salem Ali", false}, // another known name in one place
+	} {
+		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Person}, clearance.Entity{Name: c.listed, Type: clearance.Person})
+		if got := m.Score >= match.DefaultThreshold; got != c.match {
+			t.Errorf("%s / %s: %.2f, want match %v", c.query, c.listed, m.Score, c.match)
+		}
+	}
+}
+
 // FuzzSearch checks that no query panics or returns a score outside 0..1.
 func FuzzSearch(f *testing.F) {
 	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff"} {

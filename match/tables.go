@@ -45,6 +45,10 @@ type tables struct {
 	// nicknames maps a given name or nickname to the lines of
 	// nicknames.tsv it is on: two words sharing a line name one person.
 	nicknames map[string][]uint16
+	// wadeGiles maps a Wade-Giles syllable to its pinyin; wadeGilesOnly
+	// holds those that are not also pinyin syllables.
+	wadeGiles     map[string]string
+	wadeGilesOnly map[string]bool
 }
 
 // tab is the package's parsed data; it is built once at start-up from the
@@ -102,6 +106,8 @@ func loadTables() (*tables, error) {
 		locations:      map[string]bool{},
 		numbers:        map[string]int{},
 		nicknames:      map[string][]uint16{},
+		wadeGiles:      map[string]string{},
+		wadeGilesOnly:  map[string]bool{},
 	}
 	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv", "script_armenian.tsv", "script_georgian.tsv"} {
 		err := readTSV(file, 1, func(_ int, f []string) error {
@@ -257,6 +263,19 @@ func loadTables() (*tables, error) {
 	}
 	err = readTSV("locations.tsv", 1, func(_ int, f []string) error {
 		t.locations[f[0]] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("wade_giles.tsv", 2, func(_ int, f []string) error {
+		if _, dup := t.wadeGiles[f[0]]; dup {
+			return fmt.Errorf("syllable %q listed twice", f[0])
+		}
+		t.wadeGiles[f[0]] = f[1]
+		if len(f) < 3 || f[2] != "pinyin" {
+			t.wadeGilesOnly[f[0]] = true
+		}
 		return nil
 	})
 	if err != nil {
