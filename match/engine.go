@@ -23,6 +23,9 @@ type engine struct {
 
 	postings [][]int32 // word id → ids of names holding it (ascending, unique)
 	joined   map[string][]int32
+	// acronyms maps the initials of an organisation's name of three to
+	// eight words ("pla") to the names (People's Liberation Army).
+	acronyms map[string][]int32
 
 	// Deletion dictionary (SymSpell): for every word of four letters or more,
 	// the hash of each string obtained by deleting up to maxEdits letters,
@@ -178,7 +181,7 @@ func analyzeEntities(es []clearance.Entity) [][]analyzedListing {
 }
 
 func newEngine(es []clearance.Entity) *engine {
-	e := &engine{vocab: make(map[string]int32, 1<<16), joined: make(map[string][]int32, 1<<17),
+	e := &engine{vocab: make(map[string]int32, 1<<16), joined: make(map[string][]int32, 1<<17), acronyms: make(map[string][]int32, 1<<14),
 		phonetic: make(map[string][]int32, 1<<15), abjad: make(map[string][]int32, 1<<15), roman: make(map[string][]int32, 1<<15)}
 	wordID := func(w string) int32 {
 		if id, ok := e.vocab[w]; ok {
@@ -221,6 +224,19 @@ func newEngine(es []clearance.Entity) *engine {
 						if p := e.joined[j]; len(p) == 0 || p[len(p)-1] != nameID {
 							e.joined[j] = append(p, nameID)
 						}
+					}
+				}
+				if k := len(a.words); !n.person && k >= 3 && k <= 8 {
+					b := make([]byte, 0, k)
+					for _, w := range a.words {
+						if len(w) < 2 || isDigits(w) {
+							b = nil
+							break
+						}
+						b = append(b, w[0])
+					}
+					if b != nil {
+						e.acronyms[string(b)] = append(e.acronyms[string(b)], nameID)
 					}
 				}
 				e.names = append(e.names, n)
@@ -513,6 +529,7 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 			queue(e.postings[x.word], i, ew*x.sim)
 		}
 		queue(e.joined[qw.text], i, ew)
+		queue(e.acronyms[qw.text], i, ew)
 		if qw.surface != qw.text {
 			queue(e.joined[qw.surface], i, ew)
 		}

@@ -35,8 +35,8 @@ const (
 	patronymicSwapDelta   = -0.20 // "Ahmad bin Hasan" against "Hasan bin Ahmad"
 )
 
-// pair is one alignment: query word(s) q0[,q1] with listed word(s) n0[,n1]
-// (the second index is -1 unless words were joined).
+// pair is one alignment: query words q0..q1 with listed words n0..n1
+// (q1, n1 are -1 when one word is aligned: joins, initials, acronyms).
 type pair struct {
 	q0, q1, n0, n1 int
 	sim, w         float64
@@ -120,6 +120,20 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				// not confirmed, so it counts half, at its own weight.
 				sim, kind, w = listedInitialSimilarity, kindInitial, qw.weight
 			}
+			if sim == 0 && j == 0 && len(qw.text) >= 3 && !n.person && q.Type != clearance.Person && len(n.words) == len(qw.text) {
+				// An acronym of the whole listed name: "PLA" for People's
+				// Liberation Army (see acronymOf).
+				if s.acronym(e, n) == qw.text {
+					s.pairs = append(s.pairs, pair{i, -1, 0, len(n.words) - 1, acronymSimilarity, s.sumIDF(e, n, 0, len(n.words)-1), kindAcronym})
+				}
+			}
+			if (len(qw.text) == 2 || len(qw.text) == 3) && n.person && j+len(qw.text) <= len(n.words) && wi.text[0] == qw.text[0] {
+				// Initials of consecutive given names run together: "JC
+				// Juncker" for Jean-Claude Juncker.
+				if k := len(qw.text); s.initialsAt(e, n, j, qw.text) {
+					s.pairs = append(s.pairs, pair{i, -1, j, j + k - 1, queryInitialSimilarity, s.sumIDF(e, n, j, j+k-1), kindInitial})
+				}
+			}
 			if sim < nicknameSimilarity && len(qw.nick) > 0 && len(wi.nick) > 0 && n.person && sameGivenName(qw.nick, wi.nick) {
 				// A given name and its nickname (Ted, Theodore), in a
 				// person's name only: "Bill" is a word elsewhere.
@@ -197,18 +211,18 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	// and Hangul or kana match exact words and romanisation variants
 	// (jeong/jong, eun/un), not edit-distance typos.
 	for _, p := range s.pairs {
-		if s.usedQ[p.q0] || (p.q1 >= 0 && s.usedQ[p.q1]) || s.usedN[p.n0] || (p.n1 >= 0 && s.usedN[p.n1]) {
+		qlo, qhi, nlo, nhi := p.q0, max(p.q0, p.q1), p.n0, max(p.n0, p.n1)
+		if slices.Contains(s.usedQ[qlo:qhi+1], true) || slices.Contains(s.usedN[nlo:nhi+1], true) {
 			continue
 		}
 		if sy := qws[p.q0].syllabic; sy != syllabicNone && p.sim < 1 && (n.cjk || sy == syllabicHan || p.kind == kindTypo) {
 			continue
 		}
-		s.usedQ[p.q0], s.usedN[p.n0] = true, true
-		if p.q1 >= 0 {
-			s.usedQ[p.q1] = true
+		for k := qlo; k <= qhi; k++ {
+			s.usedQ[k] = true
 		}
-		if p.n1 >= 0 {
-			s.usedN[p.n1] = true
+		for k := nlo; k <= nhi; k++ {
+			s.usedN[k] = true
 		}
 		s.chosen = append(s.chosen, p)
 		num += p.sim * p.w
@@ -358,6 +372,46 @@ func resetInts(b []int, n int) []int {
 	return b[:n]
 }
 
+// acronymSimilarity is what a query word earns that is the acronym of the
+// whole listed name (PLA, People's Liberation Army): strong evidence, but
+// acronyms are short and many names share one.
+const acronymSimilarity = 0.85
+
+// acronym returns the initials of n's words ("pla"), or "" when a word is a
+// single letter or a number (those are not acronym material).
+func (s *scorer) acronym(e *engine, n *indexedName) string {
+	b := make([]byte, 0, 8)
+	for _, id := range n.words {
+		w := s.word(e, id).text
+		if len(w) < 2 || isDigits(w) {
+			return ""
+		}
+		b = append(b, w[0])
+	}
+	return string(b)
+}
+
+// initialsAt reports whether the letters of q are the first letters of n's
+// words from j on, each a word of two letters or more.
+func (s *scorer) initialsAt(e *engine, n *indexedName, j int, q string) bool {
+	for k := 0; k < len(q); k++ {
+		w := s.word(e, n.words[j+k]).text
+		if len(w) < 2 || w[0] != q[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// sumIDF is the total weight of n's words lo..hi.
+func (s *scorer) sumIDF(e *engine, n *indexedName, lo, hi int) float64 {
+	t := 0.0
+	for k := lo; k <= hi; k++ {
+		t += s.word(e, n.words[k]).idf
+	}
+	return t
+}
+
 // word returns the word with the given id: an indexed word, or for a
 // negative id a word of the ad-hoc name being compared.
 func (s *scorer) word(e *engine, id int32) *wordInfo {
@@ -486,9 +540,8 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 	pairedN := make([]bool, len(n.words))
 	for _, p := range s.chosen {
 		byQuery[p.q0] = p
-		pairedN[p.n0] = true
-		if p.n1 >= 0 {
-			pairedN[p.n1] = true
+		for k := p.n0; k <= max(p.n0, p.n1); k++ {
+			pairedN[k] = true
 		}
 	}
 	matched := 0
@@ -500,12 +553,12 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 			continue
 		}
 		qt, lt := qws[p.q0].text, listedWords[p.n0]
-		if p.q1 >= 0 {
-			qt += " " + qws[p.q1].text
-			i = p.q1
+		for k := p.q0 + 1; k <= p.q1; k++ {
+			qt += " " + qws[k].text
+			i = k
 		}
-		if p.n1 >= 0 {
-			lt += " " + listedWords[p.n1]
+		for k := p.n0 + 1; k <= p.n1; k++ {
+			lt += " " + listedWords[k]
 		}
 		matched++
 		x.Alignments = append(x.Alignments, clearance.TokenAlignment{Query: qt, Listed: lt, Kind: p.kind,

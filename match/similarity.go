@@ -11,6 +11,7 @@ const (
 	kindJoined   = "joined"
 	kindTranslit = "transliteration"
 	kindNickname = "nickname"
+	kindAcronym  = "acronym"
 	kindNone     = "unmatched"
 )
 
