@@ -220,7 +220,11 @@ func newEngine(es []clearance.Entity) *engine {
 					n.surface = a.surface
 				}
 				for k := 0; k+1 < len(a.words); k++ {
-					for _, j := range []string{a.words[k] + a.words[k+1], a.surface[k] + a.surface[k+1]} {
+					js := []string{a.words[k] + a.words[k+1], a.surface[k] + a.surface[k+1]}
+					if k+2 < len(a.words) {
+						js = append(js, a.words[k]+a.words[k+1]+a.words[k+2]) // "van der bilt"
+					}
+					for _, j := range js {
 						if p := e.joined[j]; len(p) == 0 || p[len(p)-1] != nameID {
 							e.joined[j] = append(p, nameID)
 						}
@@ -550,7 +554,13 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 				}
 			}
 			queue(e.joined[j], i, w2)
-
+		}
+		// Three adjacent query words written together ("plat ono vich").
+		for k := max(i-2, 0); k <= i && k+2 < len(qws); k++ {
+			j := qws[k].surface + qws[k+1].surface + qws[k+2].surface
+			if id, ok := e.vocab[j]; ok {
+				queue(e.postings[id], i, ew+effectiveWeight(&qws[k])+effectiveWeight(&qws[k+1])+effectiveWeight(&qws[k+2])-effectiveWeight(qw))
+			}
 		}
 	}
 	total := 0.0

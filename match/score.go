@@ -156,6 +156,21 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
 				}
 			}
+			// Three listed words the query writes as one ("vanderbilt" for
+			// van der bilt), exactly.
+			if j+2 < len(n.words) && qw.text[0] == wi.text[0] && len(qw.text) > len(wi.text)+2 {
+				w1, w2 := s.word(e, n.words[j+1]).text, s.word(e, n.words[j+2]).text
+				if len(qw.text) == len(wi.text)+len(w1)+len(w2) && qw.text == wi.text+w1+w2 {
+					s.pairs = append(s.pairs, pair{i, -1, j, j + 2, 1, s.sumIDF(e, n, j, j+2), kindJoined})
+				}
+			}
+			// Three query words the list writes as one ("plat ono vich"
+			// for Platonovich), exactly.
+			if i+2 < len(qws) && qw.surface[0] == wi.text[0] && len(wi.text) > len(qw.surface)+2 {
+				if a, b := qws[i+1].surface, qws[i+2].surface; len(wi.text) == len(qw.surface)+len(a)+len(b) && wi.text == qw.surface+a+b {
+					s.pairs = append(s.pairs, pair{i, i + 2, j, -1, 1, wi.idf, kindJoined})
+				}
+			}
 			// Both written apart, but split differently ("myongc hin" /
 			// "myong chin").
 			if i+1 < len(qws) && j+1 < len(n.words) && qw.text[0] == wi.text[0] && qw.text != wi.text {
