@@ -657,7 +657,7 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []queryWord) {
 	qa := analyze(normalizeWords(q.Name), q.Type == clearance.Person)
 	if q.Type != clearance.Person {
-		qa = e.dropMisspeltLegalWords(qa)
+		qa = e.dropMisspeltLegalWords(qa, q.Name)
 	}
 	qws := make([]queryWord, len(qa.words))
 	abjad, syllabic := hasAbjad(q.Name), syllabicScript(q.Name)
@@ -699,9 +699,35 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 // dropMisspeltLegalWords sets aside query words that the lists never use
 // and that are a typo of a word of a legal form ("Joint Stpck Company"):
 // left in, such a word would weigh as the rarest word there is.
-func (e *engine) dropMisspeltLegalWords(qa analyzedName) analyzedName {
+//
+// When such a word completes a legal form with the words before it ("Joint
+// Stock Compan"), the name is read with the word corrected, so that the
+// whole form is set aside, not just the misspelt word.
+func (e *engine) dropMisspeltLegalWords(qa analyzedName, name string) analyzedName {
 	if len(qa.words) < 2 {
 		return qa
+	}
+	words := normalizeWords(name)
+	var fixed []string
+	for i, w := range words {
+		if _, listed := e.vocab[w]; !listed && len(w) > 4 {
+			if lw := tab.nearLegalWord(w); lw != "" {
+				if fixed == nil {
+					fixed = slices.Clone(words)
+				}
+				fixed[i] = lw
+			}
+		}
+	}
+	if fixed != nil {
+		if qb := analyze(fixed, false); len(qb.words) > 0 && len(qb.words) < len(qa.words) {
+			for i := range words {
+				if fixed[i] != words[i] {
+					qb.ignored = append(qb.ignored, clearance.IgnoredToken{Token: words[i], Reason: "misspelt " + fixed[i] + ", read as it"})
+				}
+			}
+			qa = qb
+		}
 	}
 	kept := qa.words[:0:0]
 	for _, w := range qa.words {
