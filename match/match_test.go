@@ -190,6 +190,7 @@ func TestComparePhenomena(t *testing.T) {
 		{"Tom Hanssen", "Thomas Hanssen", true},                     // nickname (nicknames.tsv)
 		{"Chiang Ching-kuo", "Jiang Jingguo", true},                 // Wade-Giles (wade_giles.tsv)
 		{"Chang Hsueh-liang", "Zhang Xueliang", true},               // Wade-Giles
+		{"Andrej Selenin", "Andrey Zelenin", true},                  // German/Czech transliteration
 		{"Peter Smyrth", "Peter Smyth", true},                       // a consonant typed into a short word
 		{"李明华", "李明辉", false},                                       // another Han character, another name
 		{"박정수", "박정우", false},                                       // another Hangul syllable
