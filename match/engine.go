@@ -707,6 +707,16 @@ func (e *engine) dropMisspeltLegalWords(qa analyzedName, name string) analyzedNa
 	if len(qa.words) < 2 {
 		return qa
 	}
+	misspelt := false
+	for _, w := range qa.words {
+		if _, listed := e.vocab[w]; !listed && len(w) > 4 && tab.nearLegalWord(w) != "" {
+			misspelt = true
+			break
+		}
+	}
+	if !misspelt {
+		return qa
+	}
 	words := normalizeWords(name)
 	var fixed []string
 	for i, w := range words {
