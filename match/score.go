@@ -378,7 +378,7 @@ func (s *scorer) substitutions(e *engine, qws []queryWord, n *indexedName) {
 // substitutionWeight is the weight, as a share of the name's average word,
 // of a listed name the query replaced by another known name (see
 // scorer.substitutions).
-const substitutionWeight = 1.0
+const substitutionWeight = 1.5
 
 func resetInts(b []int, n int) []int {
 	if cap(b) < n {
