@@ -213,7 +213,10 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 			return 1
 		}
-		return 0
+		// Equally good: the pair closer to its place in both names
+		// first, so that a repeated word ("Mohamed Mohamed") aligns in
+		// order and the other one is seen where it stands.
+		return abs(a.q0*len(n.words)-a.n0*len(qws)) - abs(b.q0*len(n.words)-b.n0*len(qws))
 	})
 	s.usedQ = resetBools(s.usedQ, len(qws))
 	s.usedN = resetBools(s.usedN, len(n.words))
