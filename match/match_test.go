@@ -192,6 +192,7 @@ func TestComparePhenomena(t *testing.T) {
 		{"Chang Hsueh-liang", "Zhang Xueliang", true},               // Wade-Giles
 		{"Andrej Selenin", "Andrey Zelenin", true},                  // German/Czech transliteration
 		{"Peter Smyrth", "Peter Smyth", true},                       // a consonant typed into a short word
+		{"Abdul Rahim Wardak Haqqani", "Abdul Rahim Wardak", true},  // a fuller name: one trailing name more
 		{"李明华", "李明辉", false},                                       // another Han character, another name
 		{"박정수", "박정우", false},                                       // another Hangul syllable
 		{"Karim Anwar Salem Yusuf", "Karim Anwar Salem Ali", false}, // another known name in one place

@@ -253,6 +253,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			firstQ, lastQ = min(firstQ, i), i
 		}
 	}
+	trailingOK := len(s.chosen) >= 2 && !slices.Contains(s.usedN, false)
 	s.queryExtra = resetFloats(s.queryExtra, len(qws))
 	for i := range qws {
 		if !s.usedQ[i] {
@@ -260,7 +261,15 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// In a person's name, a query word between two matched ones is
 			// a middle name or patronymic the list does not give ("Sergey
 			// Viktorovich Lavrov" for Sergey Lavrov): it weighs less.
+			// So is a name after the last matched one when the query covers
+			// the whole listed name ("Umar Patek Abdullah Anshori" for
+			// Umar Patek: customers' records carry fuller names than
+			// lists), unless it is a company word (Holding, Group) or a
+			// romanised Han, Hangul or kana syllable (one more syllable
+			// makes another East Asian name: "수빈 이" is not Su Bin).
 			if n.person && i > firstQ && i < lastQ {
+				w *= personMiddleFactor
+			} else if n.person && i > lastQ && trailingOK && qws[i].syllabic == syllabicNone && len(qws[i].text) >= 3 && !tab.companyWords[qws[i].text] {
 				w *= personMiddleFactor
 			}
 			s.queryExtra[i] = w

@@ -40,6 +40,7 @@ type tables struct {
 	stopWords       map[string]bool
 	titles          map[string]bool
 	canonical       map[string]string // abbreviation or inflection → canonical word
+	companyWords    map[string]bool   // the canonical words of abbreviations.tsv (holding, group …)
 	locations       map[string]bool
 	numbers         map[string]int // number word → value
 	// nicknames maps a given name or nickname to the lines of
@@ -103,6 +104,7 @@ func loadTables() (*tables, error) {
 		stopWords:      map[string]bool{},
 		titles:         map[string]bool{},
 		canonical:      map[string]string{},
+		companyWords:   map[string]bool{},
 		locations:      map[string]bool{},
 		numbers:        map[string]int{},
 		nicknames:      map[string][]uint16{},
@@ -245,6 +247,7 @@ func loadTables() (*tables, error) {
 			return fmt.Errorf("word %q listed twice", f[0])
 		}
 		t.canonical[f[0]] = f[1]
+		t.companyWords[f[1]] = true
 		return nil
 	})
 	if err != nil {
