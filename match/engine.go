@@ -421,6 +421,17 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 				add(id)
 			}
 		}
+		// And the pinyin syllable with x, s or sh for another (Shi, Xi).
+		if rest, ok := strings.CutPrefix(w, "sh"); ok || w[0] == 'x' || w[0] == 's' {
+			if !ok {
+				rest = w[1:]
+			}
+			for _, p := range []string{"x", "s", "sh"} {
+				if id, ok := e.vocab[p+rest]; ok {
+					add(id)
+				}
+			}
+		}
 		b := []byte(w)
 		for k := range b {
 			if !isVowel(w[k]) {

@@ -190,6 +190,7 @@ func TestComparePhenomena(t *testing.T) {
 		{"Tom Hanssen", "Thomas Hanssen", true},                     // nickname (nicknames.tsv)
 		{"Chiang Ching-kuo", "Jiang Jingguo", true},                 // Wade-Giles (wade_giles.tsv)
 		{"Chang Hsueh-liang", "Zhang Xueliang", true},               // Wade-Giles
+		{"Su Wenhua", "Xu Wenhua", true},                            // pinyin x, s, sh confused
 		{"Andrej Selenin", "Andrey Zelenin", true},                  // German/Czech transliteration
 		{"Peter Smyrth", "Peter Smyth", true},                       // a consonant typed into a short word
 		{"Abdul Rahim Wardak Haqqani", "Abdul Rahim Wardak", true},  // a fuller name: one trailing name more

@@ -1,5 +1,7 @@
 package match
 
+import "strings"
+
 // Token similarity: the per-pair part of the score.
 
 // Alignment kinds, as shown in explanations.
@@ -145,7 +147,7 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 		if (la == 1 && lb > 1 && b[0] == a[0]) || (lb == 1 && la > 1 && a[0] == b[0]) {
 			return initialSimilarity, kindInitial
 		}
-		if la == lb && la == shortWord && vowelSwap(a, b) || softInsertion(a, b) {
+		if la == lb && la == shortWord && vowelSwap(a, b) || softInsertion(a, b) || sibilantSwap(a, b) {
 			return shortVowelSimilarity, kindPhonetic
 		}
 		return 0, kindNone
@@ -311,4 +313,21 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// sibilantSwap reports whether a and b are one pinyin syllable with x, s or
+// sh for another at the start (Xi, Si, Shi): foreign writers confuse them.
+func sibilantSwap(a, b string) bool {
+	strip := func(w string) (string, bool) {
+		switch {
+		case strings.HasPrefix(w, "sh"):
+			return w[2:], true
+		case w != "" && (w[0] == 'x' || w[0] == 's'):
+			return w[1:], true
+		}
+		return w, false
+	}
+	ra, oka := strip(a)
+	rb, okb := strip(b)
+	return oka && okb && ra == rb && ra != "" && a != b && isVowel(ra[0])
 }
