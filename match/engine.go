@@ -416,8 +416,9 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 		// those with another vowel (Fei → Fey).
 		e.deletions(hashSkip(w, -1, -1), add)
 		// And those one letter shorter (Uun → Un, a doubled letter).
+		var buf [8]byte
 		for k := range len(w) {
-			if id, ok := e.vocab[w[:k]+w[k+1:]]; ok {
+			if id, ok := e.vocab[string(append(append(buf[:0], w[:k]...), w[k+1:]...))]; ok {
 				add(id)
 			}
 		}
@@ -427,7 +428,7 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 				rest = w[1:]
 			}
 			for _, p := range []string{"x", "s", "sh"} {
-				if id, ok := e.vocab[p+rest]; ok {
+				if id, ok := e.vocab[string(append(append(buf[:0], p...), rest...))]; ok {
 					add(id)
 				}
 			}
@@ -567,9 +568,10 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 			queue(e.joined[j], i, w2)
 		}
 		// Three adjacent query words written together ("plat ono vich").
+		var buf [64]byte
 		for k := max(i-2, 0); k <= i && k+2 < len(qws); k++ {
-			j := qws[k].surface + qws[k+1].surface + qws[k+2].surface
-			if id, ok := e.vocab[j]; ok {
+			j := append(append(append(buf[:0], qws[k].surface...), qws[k+1].surface...), qws[k+2].surface...)
+			if id, ok := e.vocab[string(j)]; ok { // (no allocation: a map index by converted bytes)
 				queue(e.postings[id], i, ew+effectiveWeight(&qws[k])+effectiveWeight(&qws[k+1])+effectiveWeight(&qws[k+2])-effectiveWeight(qw))
 			}
 		}
