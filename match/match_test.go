@@ -111,6 +111,10 @@ func TestExplanationAddsUp(t *testing.T) {
 		{Name: "Hangzhou Hikvisoin Digital Tech Co Ltd", Explain: true},
 		{Name: "Vladimir V. Putin", Type: clearance.Person, Country: "RU", Explain: true},
 		{Name: "Nicolas Maduro", Type: clearance.Organization, Explain: true, Threshold: 0.6},
+		{Name: "PLA", Explain: true}, // acronym
+		{Name: "Nikolai Plat Ono Vich Patrushev", Type: clearance.Person, Explain: true},              // three words joined
+		{Name: "Tariq Anwar el Sayed Mohamed", Type: clearance.Person, Explain: true, Threshold: 0.5}, // substitution
+		{Name: "Bill Johnson", Type: clearance.Person, Explain: true, Threshold: 0.5},                 // nickname
 	} {
 		ms := ix.Search(q)
 		if len(ms) == 0 {
