@@ -34,7 +34,7 @@ func analyze(words []string, person bool) analyzedName {
 	var a analyzedName
 	// Canonical forms first, so that "joint stock co" is the legal form
 	// "joint stock company" and "intl" counts as "international".
-	words = numberWords(joinInitials(words))
+	words = wadeGiles(numberWords(joinInitials(words)))
 	canon := make([]string, len(words))
 	for i, w := range words {
 		if c, ok := tab.canonical[w]; ok {
@@ -178,4 +178,52 @@ func legalFormAt(words []string, i int) (int, string) {
 		}
 	}
 	return 0, ""
+}
+
+// chineseSpelling reports whether a Wade-Giles syllable is spelt in a way
+// Korean McCune-Reischauer, which shares much of Wade-Giles (ch, -ung, j),
+// never spells: hs-, ts-, tz-, ss-, sz-, -ih, -ieh, -ien, -iang, -iung, -uei,
+// -erh, -iao, -ing, -uo. Korean names (Jang Chang Ha, Cha Sung Jun) are then
+// not read as Chinese.
+func chineseSpelling(w string) bool {
+	for _, p := range []string{"hs", "ts", "tz", "ss", "sz"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	for _, f := range []string{"ih", "ieh", "ien", "iang", "iung", "uei", "erh", "iao", "ing", "uo"} {
+		if strings.HasSuffix(w, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// wadeGiles writes a Chinese name spelt in Wade-Giles in pinyin ("mao tse
+// tung" → mao ze dong, "hsi chin ping" → xi jin bing, one typo from
+// jinping: the apostrophe of p'ing is lost in lists), so that both
+// romanisations meet. It converts only a name of two words or more that are
+// all Wade-Giles syllables, one at least not also a pinyin syllable and
+// spelt as only Chinese is (tse, hsi, ching; see chineseSpelling): names in
+// pinyin, Korean names and other names are left as they are. Listed names pass through it too, so a
+// name spelt alike on both sides still matches exactly.
+func wadeGiles(words []string) []string {
+	if len(words) < 2 {
+		return words
+	}
+	distinct := false
+	for _, w := range words {
+		if _, ok := tab.wadeGiles[w]; !ok {
+			return words
+		}
+		distinct = distinct || tab.wadeGilesOnly[w] && chineseSpelling(w)
+	}
+	if !distinct {
+		return words
+	}
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = tab.wadeGiles[w]
+	}
+	return out
 }

@@ -23,6 +23,9 @@ type engine struct {
 
 	postings [][]int32 // word id → ids of names holding it (ascending, unique)
 	joined   map[string][]int32
+	// acronyms maps the initials of an organisation's name of three to
+	// eight words ("pla") to the names (People's Liberation Army).
+	acronyms map[string][]int32
 
 	// Deletion dictionary (SymSpell): for every word of four letters or more,
 	// the hash of each string obtained by deleting up to maxEdits letters,
@@ -51,7 +54,8 @@ type engine struct {
 // wordInfo is one vocabulary word.
 type wordInfo struct {
 	form
-	abjad    string // abjadKey, for queries in Arabic, Hebrew or Thai script
+	abjad    string   // abjadKey, for queries in Arabic, Hebrew or Thai script
+	nick     []uint16 // its lines in nicknames.tsv (a given name), or nil
 	idf      float64
 	location bool
 }
@@ -61,6 +65,9 @@ type indexedName struct {
 	entity int32
 	alias  bool
 	person bool
+	// cjk: the listed name is written in Han, Hangul or kana; a query in
+	// those scripts must then give the same syllables (see scorer.score).
+	cjk    bool
 	listed string  // the name as listed (Match.MatchedName)
 	words  []int32 // content words in order
 	// given is the index in words of a person's first given name ("Damion"
@@ -200,7 +207,7 @@ func analyzeEntities(es []clearance.Entity) [][]analyzedListing {
 }
 
 func newEngine(es []clearance.Entity) *engine {
-	e := &engine{vocab: make(map[string]int32, 1<<16), joined: make(map[string][]int32, 1<<17),
+	e := &engine{vocab: make(map[string]int32, 1<<16), joined: make(map[string][]int32, 1<<17), acronyms: make(map[string][]int32, 1<<14),
 		phonetic: make(map[string][]int32, 1<<15), abjad: make(map[string][]int32, 1<<15), roman: make(map[string][]int32, 1<<15)}
 	wordID := func(w string) int32 {
 		if id, ok := e.vocab[w]; ok {
@@ -208,7 +215,7 @@ func newEngine(es []clearance.Entity) *engine {
 		}
 		id := int32(len(e.words))
 		e.vocab[w] = id
-		e.words = append(e.words, wordInfo{form: newForm(w), location: tab.locations[w]})
+		e.words = append(e.words, wordInfo{form: newForm(w), location: tab.locations[w], nick: tab.nicknames[w]})
 		e.postings = append(e.postings, nil)
 		return id
 	}
@@ -218,7 +225,7 @@ func newEngine(es []clearance.Entity) *engine {
 		for _, an := range names {
 			a := an.analyzedName
 			{
-				n := indexedName{entity: int32(ei), alias: an.alias, person: an.person, listed: an.listed, legal: a.legal, given: an.given}
+				n := indexedName{entity: int32(ei), alias: an.alias, person: an.person, cjk: hasCJK(an.listed), listed: an.listed, legal: a.legal, given: an.given}
 				nameID := int32(len(e.names))
 				for _, w := range a.words {
 					id := wordID(w)
@@ -239,10 +246,27 @@ func newEngine(es []clearance.Entity) *engine {
 					n.surface = a.surface
 				}
 				for k := 0; k+1 < len(a.words); k++ {
-					for _, j := range []string{a.words[k] + a.words[k+1], a.surface[k] + a.surface[k+1]} {
+					js := []string{a.words[k] + a.words[k+1], a.surface[k] + a.surface[k+1]}
+					if k+2 < len(a.words) {
+						js = append(js, a.words[k]+a.words[k+1]+a.words[k+2]) // "van der bilt"
+					}
+					for _, j := range js {
 						if p := e.joined[j]; len(p) == 0 || p[len(p)-1] != nameID {
 							e.joined[j] = append(p, nameID)
 						}
+					}
+				}
+				if k := len(a.words); !n.person && k >= 3 && k <= 8 {
+					b := make([]byte, 0, k)
+					for _, w := range a.words {
+						if len(w) < 2 || isDigits(w) {
+							b = nil
+							break
+						}
+						b = append(b, w[0])
+					}
+					if b != nil {
+						e.acronyms[string(b)] = append(e.acronyms[string(b)], nameID)
 					}
 				}
 				e.names = append(e.names, n)
@@ -375,9 +399,13 @@ type queryWord struct {
 	// has one.
 	gAbjadKey string
 	alt       form
-	weight    float64
-	location  bool
-	exps      []expansion
+	// syllabic: the word was romanised from Han (syllabicHan) or from
+	// Hangul or kana (syllabicKana), see scorer.score.
+	syllabic byte
+	weight   float64
+	location bool
+	nick     []uint16 // its lines in nicknames.tsv (a given name), or nil
+	exps     []expansion
 }
 
 // expand finds the vocabulary words a query word may stand for: itself, the
@@ -386,7 +414,7 @@ type queryWord struct {
 func (e *engine) expand(qw *queryWord, sc *searchScratch) []expansion {
 	w := qw.text
 	self, listed := e.vocab[w]
-	if listed && !qw.abjad && qw.alt.text == "" {
+	if listed && !qw.abjad {
 		if p := e.expansions[self].Load(); p != nil {
 			return *p
 		}
@@ -422,6 +450,24 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 		// Short words: the listed words one letter longer (Han → Khan) and
 		// those with another vowel (Fei → Fey).
 		e.deletions(hashSkip(w, -1, -1), add)
+		// And those one letter shorter (Uun → Un, a doubled letter).
+		var buf [8]byte
+		for k := range len(w) {
+			if id, ok := e.vocab[string(append(append(buf[:0], w[:k]...), w[k+1:]...))]; ok {
+				add(id)
+			}
+		}
+		// And the pinyin syllable with x, s or sh for another (Shi, Xi).
+		if rest, ok := strings.CutPrefix(w, "sh"); ok || w[0] == 'x' || w[0] == 's' {
+			if !ok {
+				rest = w[1:]
+			}
+			for _, p := range []string{"x", "s", "sh"} {
+				if id, ok := e.vocab[string(append(append(buf[:0], p...), rest...))]; ok {
+					add(id)
+				}
+			}
+		}
 		b := []byte(w)
 		for k := range b {
 			if !isVowel(w[k]) {
@@ -487,28 +533,6 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 			}
 		}
 	}
-	if !qw.abjad && qw.alt.text != "" {
-		// The Korean reading of a Han character (金: jin, and kim).
-		a := qw.alt.text
-		if id, ok := e.vocab[a]; ok {
-			add(id)
-		}
-		if len(a) >= 2 && len(a) <= shortWord {
-			e.deletions(hashSkip(a, -1, -1), add)
-		} else if len(a) > shortWord {
-			deletionHashes(a, maxEdits(len(a)), func(h uint64) { e.deletions(h, add) })
-		}
-		if len(a) >= 4 && len(qw.alt.roman) >= 3 {
-			for _, id := range e.roman[qw.alt.roman] {
-				add(id)
-			}
-		}
-		if len(qw.alt.phonetic) >= 3 {
-			for _, id := range e.phonetic[qw.alt.phonetic] {
-				add(id)
-			}
-		}
-	}
 	// Best first: the candidate bound counts a name's best expansion.
 	slices.SortFunc(out, func(a, b expansion) int {
 		switch {
@@ -549,7 +573,47 @@ const (
 	rarityExponent = 2.5
 )
 
+// search screens q; a Han name that reads as Korean (金正恩) is screened in
+// both readings, as written (pinyin: a Chinese 金 is Jin) and in Hangul
+// (김정은, Kim Jong Un), and each entity keeps its better score.
 func (e *engine) search(ix *Index, q Query) []clearance.Match {
+	ms := e.searchOne(ix, q)
+	k := koreanHangul(q.Name)
+	if k == "" {
+		return ms
+	}
+	qk := q
+	qk.Name = k
+	for _, m := range e.searchOne(ix, qk) {
+		readAsKorean(&m, k)
+		i := slices.IndexFunc(ms, func(o clearance.Match) bool { return o.EntityID == m.EntityID })
+		switch {
+		case i < 0:
+			ms = append(ms, m)
+		case m.Score > ms[i].Score:
+			ms[i] = m
+		}
+	}
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].Score != ms[j].Score {
+			return ms[i].Score > ms[j].Score
+		}
+		return ms[i].EntityID < ms[j].EntityID
+	})
+	if q.Limit > 0 && len(ms) > q.Limit {
+		ms = ms[:q.Limit]
+	}
+	return ms
+}
+
+// readAsKorean notes in m's explanation that the query was read as Korean.
+func readAsKorean(m *clearance.Match, hangul string) {
+	if x := m.Explanation; x != nil {
+		x.Summary = "read as Korean (" + hangul + "): " + x.Summary
+	}
+}
+
+func (e *engine) searchOne(ix *Index, q Query) []clearance.Match {
 	sc := e.getScratch()
 	defer e.putScratch(sc)
 	qa, qws := e.analyzeQuery(q, sc)
@@ -584,6 +648,7 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 			queue(e.postings[x.word], i, ew*x.sim)
 		}
 		queue(e.joined[qw.text], i, ew)
+		queue(e.acronyms[qw.text], i, ew)
 		if qw.surface != qw.text {
 			queue(e.joined[qw.surface], i, ew)
 		}
@@ -604,7 +669,14 @@ func (e *engine) search(ix *Index, q Query) []clearance.Match {
 				}
 			}
 			queue(e.joined[j], i, w2)
-
+		}
+		// Three adjacent query words written together ("plat ono vich").
+		var buf [64]byte
+		for k := max(i-2, 0); k <= i && k+2 < len(qws); k++ {
+			j := append(append(append(buf[:0], qws[k].surface...), qws[k+1].surface...), qws[k+2].surface...)
+			if id, ok := e.vocab[string(j)]; ok { // (no allocation: a map index by converted bytes)
+				queue(e.postings[id], i, ew+effectiveWeight(&qws[k])+effectiveWeight(&qws[k+1])+effectiveWeight(&qws[k+2])-effectiveWeight(qw))
+			}
 		}
 	}
 	total := 0.0
@@ -715,27 +787,14 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	}
 	qa := analyze(words, q.Type == clearance.Person)
 	if q.Type != clearance.Person {
-		qa = e.dropMisspeltLegalWords(qa)
+		qa = e.dropMisspeltLegalWords(qa, q.Name)
 	}
 	qws := make([]queryWord, len(qa.words))
-	abjad := hasAbjad(q.Name)
+	abjad, syllabic := hasAbjad(q.Name), syllabicScript(q.Name)
 	// An Arabic-script word: its skeleton from its letters, and its Persian
-	// reading (where that differs) with that reading's skeleton. A Han
-	// character of a Korean name: its Korean reading.
+	// reading (where that differs) with that reading's skeleton.
 	type reading struct{ key, alt, altKey, gKey string }
 	var readings map[string]reading
-	if !abjad && hasHan(q.Name) {
-		if kr := koreanReading(q.Name); kr != nil {
-			if base := normalizeWords(q.Name); len(base) == len(kr) {
-				readings = make(map[string]reading, len(base))
-				for i := range base {
-					if _, seen := readings[base[i]]; !seen && kr[i] != base[i] {
-						readings[base[i]] = reading{alt: kr[i]}
-					}
-				}
-			}
-		}
-	}
 	if abjad {
 		base, baseSeg := normalizeWords(q.Name), normalizeWordsWith(q.Name, nil, true)
 		alt, altSeg := persianReading(q.Name, false), persianReading(q.Name, true)
@@ -759,6 +818,8 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	}
 	for i, w := range qa.words {
 		qw := &qws[i]
+		// (The English words that Chinese company words become, 科技 →
+		// technology, are words, not syllables.)
 		qw.form, qw.abjad, qw.surface = newForm(w), abjad, qa.surface[i]
 		if abjad {
 			qw.abjadKey = abjadKey(w)
@@ -771,7 +832,11 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 				qw.alt, qw.altAbjadKey = newForm(r.alt), r.altKey
 			}
 		}
+		if !tab.hanTermWords[w] {
+			qw.syllabic = syllabic
+		}
 		qw.location = tab.locations[w]
+		qw.nick = tab.nicknames[w]
 		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {
 			qw.known = true
@@ -804,9 +869,45 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 // dropMisspeltLegalWords sets aside query words that the lists never use
 // and that are a typo of a word of a legal form ("Joint Stpck Company"):
 // left in, such a word would weigh as the rarest word there is.
-func (e *engine) dropMisspeltLegalWords(qa analyzedName) analyzedName {
+//
+// When such a word completes a legal form with the words before it ("Joint
+// Stock Compan"), the name is read with the word corrected, so that the
+// whole form is set aside, not just the misspelt word.
+func (e *engine) dropMisspeltLegalWords(qa analyzedName, name string) analyzedName {
 	if len(qa.words) < 2 {
 		return qa
+	}
+	misspelt := false
+	for _, w := range qa.words {
+		if _, listed := e.vocab[w]; !listed && len(w) > 4 && tab.nearLegalWord(w) != "" {
+			misspelt = true
+			break
+		}
+	}
+	if !misspelt {
+		return qa
+	}
+	words := normalizeWords(name)
+	var fixed []string
+	for i, w := range words {
+		if _, listed := e.vocab[w]; !listed && len(w) > 4 {
+			if lw := tab.nearLegalWord(w); lw != "" {
+				if fixed == nil {
+					fixed = slices.Clone(words)
+				}
+				fixed[i] = lw
+			}
+		}
+	}
+	if fixed != nil {
+		if qb := analyze(fixed, false); len(qb.words) > 0 && len(qb.words) < len(qa.words) {
+			for i := range words {
+				if fixed[i] != words[i] {
+					qb.ignored = append(qb.ignored, clearance.IgnoredToken{Token: words[i], Reason: "misspelt " + fixed[i] + ", read as it"})
+				}
+			}
+			qa = qb
+		}
 	}
 	kept := qa.words[:0:0]
 	for _, w := range qa.words {
@@ -829,6 +930,19 @@ func (e *engine) dropMisspeltLegalWords(qa analyzedName) analyzedName {
 // rarity weights (words the lists never use weigh as the rarest) and returns
 // the best-scoring name's match.
 func (e *engine) compare(q Query, ent *clearance.Entity) clearance.Match {
+	m := e.compareOne(q, ent)
+	if k := koreanHangul(q.Name); k != "" {
+		qk := q
+		qk.Name = k
+		if mk := e.compareOne(qk, ent); mk.Score > m.Score {
+			readAsKorean(&mk, k)
+			return mk
+		}
+	}
+	return m
+}
+
+func (e *engine) compareOne(q Query, ent *clearance.Entity) clearance.Match {
 	sc := e.getScratch()
 	qa, qws := e.analyzeQuery(q, sc)
 	e.putScratch(sc)
@@ -845,14 +959,14 @@ func (e *engine) compare(q Query, ent *clearance.Entity) clearance.Match {
 				continue
 			}
 			scr.extra = scr.extra[:0]
-			n := indexedName{alias: ni > 0, person: ent.Type == clearance.Person, listed: listed, legal: a.legal,
+			n := indexedName{alias: ni > 0, person: ent.Type == clearance.Person, cjk: hasCJK(listed), listed: listed, legal: a.legal,
 				given: firstGivenName(v, a, ent.Type == clearance.Person)}
 			for _, w := range a.words {
 				if id, ok := e.vocab[w]; ok {
 					n.words = append(n.words, id)
 					continue
 				}
-				scr.extra = append(scr.extra, wordInfo{form: newForm(w), idf: e.idfUnknown, location: tab.locations[w]})
+				scr.extra = append(scr.extra, wordInfo{form: newForm(w), idf: e.idfUnknown, location: tab.locations[w], nick: tab.nicknames[w]})
 				n.words = append(n.words, -int32(len(scr.extra)))
 			}
 			r := scr.score(e, qws, qa, &n, ent, q)

@@ -113,6 +113,10 @@ func TestExplanationAddsUp(t *testing.T) {
 		{Name: "Hangzhou Hikvisoin Digital Tech Co Ltd", Explain: true},
 		{Name: "Vladimir V. Putin", Type: clearance.Person, Country: "RU", Explain: true},
 		{Name: "Nicolas Maduro", Type: clearance.Organization, Explain: true, Threshold: 0.6},
+		{Name: "PLA", Explain: true}, // acronym
+		{Name: "Nikolai Plat Ono Vich Patrushev", Type: clearance.Person, Explain: true},              // three words joined
+		{Name: "Tariq Anwar el Sayed Mohamed", Type: clearance.Person, Explain: true, Threshold: 0.5}, // substitution
+		{Name: "Bill Johnson", Type: clearance.Person, Explain: true, Threshold: 0.5},                 // nickname
 	} {
 		ms := ix.Search(q)
 		if len(ms) == 0 {
@@ -232,6 +236,32 @@ func TestFirstGivenName(t *testing.T) {
 	m := ix.Compare(match.Query{Name: "Ilie Bolojan"}, clearance.Entity{Name: "Monsieur Ilie-Gabril Bolojan", Type: clearance.Person})
 	if m.Score < match.DefaultThreshold {
 		t.Errorf("Ilie Bolojan / Monsieur Ilie-Gabril Bolojan: %.2f", m.Score)
+	}
+}
+
+// TestComparePhenomena checks one case of each name phenomenon the matcher
+// handles by rule or table, with names other than the bench's where possible.
+func TestComparePhenomena(t *testing.T) {
+	ix := fullIndex(t)
+	for _, c := range []struct {
+		query, listed string
+		match         bool
+	}{
+		{"Tom Hanssen", "Thomas Hanssen", true},                     // nickname (nicknames.tsv)
+		{"Chiang Ching-kuo", "Jiang Jingguo", true},                 // Wade-Giles (wade_giles.tsv)
+		{"Chang Hsueh-liang", "Zhang Xueliang", true},               // Wade-Giles
+		{"Su Wenhua", "Xu Wenhua", true},                            // pinyin x, s, sh confused
+		{"Andrej Selenin", "Andrey Zelenin", true},                  // German/Czech transliteration
+		{"Peter Smyrth", "Peter Smyth", true},                       // a consonant typed into a short word
+		{"Abdul Rahim Wardak Haqqani", "Abdul Rahim Wardak", true},  // a fuller name: one trailing name more
+		{"李明华", "李明辉", false},                                       // another Han character, another name
+		{"박정수", "박정우", false},                                       // another Hangul syllable
+		{"Karim Anwar Salem Yusuf", "Karim Anwar Salem Ali", false}, // another known name in one place
+	} {
+		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Person}, clearance.Entity{Name: c.listed, Type: clearance.Person})
+		if got := m.Score >= match.DefaultThreshold; got != c.match {
+			t.Errorf("%s / %s: %.2f, want match %v", c.query, c.listed, m.Score, c.match)
+		}
 	}
 }
 

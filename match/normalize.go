@@ -357,15 +357,14 @@ func hasHan(s string) bool {
 	return false
 }
 
-// koreanReading returns the words of s with its run of two to four Han
-// characters read as Korean (hanja_korean.tsv: 金正恩 → 김정은 → kim jeong
-// eun), or nil when s does not read as a Korean name. It does when s has one
+// koreanHangul returns s with its run of two to four Han characters written
+// in Hangul, as Korean reads them (hanja_korean.tsv: 金正恩 → 김정은), or ""
+// when s does not read as a Korean name. It does when s has one
 // run of Han characters (Korean writes a name in hanja solid: "金龍 陳" is
 // Chinese given name and surname), each has a Korean reading, the first is
 // a Korean surname (korean_surnames.tsv), and the run is not a Japanese
-// name of japanese_names.tsv. The words correspond one to one with
-// normalizeWords(s): a Han character and a Hangul syllable are one word each.
-func koreanReading(s string) []string {
+// name of japanese_names.tsv.
+func koreanHangul(s string) string {
 	rs := []rune(norm.NFKC.String(s))
 	changed := false
 	runs := 0
@@ -375,7 +374,7 @@ func koreanReading(s string) []string {
 		}
 	}
 	if runs != 1 {
-		return nil
+		return ""
 	}
 	for i := 0; i < len(rs); {
 		if !unicode.Is(unicode.Han, rs[i]) {
@@ -406,7 +405,34 @@ func koreanReading(s string) []string {
 		i = j
 	}
 	if !changed {
-		return nil
+		return ""
 	}
-	return normalizeWords(string(rs))
+	return string(rs)
 }
+
+// Syllabic scripts, whose characters are whole syllables, so that a different
+// romanised syllable is a different character, not a misspelling (习近朋 is
+// not 习近平, 김종은 not 김정은).
+const (
+	syllabicNone = iota
+	syllabicKana // Hangul or kana
+	syllabicHan
+)
+
+// syllabicScript reports the syllabic script s is written in: Han if it holds
+// any, else Hangul or kana if it holds any.
+func syllabicScript(s string) byte {
+	var out byte
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return syllabicHan
+		}
+		if isHangulSyllable(r) || isKana(r) {
+			out = syllabicKana
+		}
+	}
+	return out
+}
+
+// hasCJK reports whether s holds Han, Hangul or kana.
+func hasCJK(s string) bool { return syllabicScript(s) != syllabicNone }

@@ -36,6 +36,14 @@ func TestTables(t *testing.T) {
 	if len(tb.script) < 250 || len(tb.hangulL) != 19 || tb.hangulV[20] != "i" || tb.hangulT[21] != "ng" {
 		t.Errorf("script tables incomplete: %d entries, hangul %v", len(tb.script), tb.hangulV)
 	}
+	for _, p := range [][2]string{{"ted", "theodore"}, {"bill", "william"}, {"bob", "rob"}, {"ben", "benjamin"}} {
+		if !sameGivenName(tb.nicknames[p[0]], tb.nicknames[p[1]]) {
+			t.Errorf("nicknames: %s and %s should be one name", p[0], p[1])
+		}
+	}
+	if sameGivenName(tb.nicknames["ted"], tb.nicknames["william"]) {
+		t.Error("nicknames: ted and william should differ")
+	}
 	for _, loc := range []string{"hangzhou", "beijing", "shenzhen", "moscow"} {
 		if !tb.locations[loc] {
 			t.Errorf("location %q missing", loc)
@@ -228,8 +236,8 @@ func TestKoreanReading(t *testing.T) {
 		{"华为技术有限公司", ""},         // no Korean surname first
 		{"金", ""},                // one character is no name
 	} {
-		if got := strings.Join(koreanReading(c.in), " "); got != c.want {
-			t.Errorf("koreanReading(%q) = %q, want %q", c.in, got, c.want)
+		if got := strings.Join(normalizeWords(koreanHangul(c.in)), " "); got != c.want {
+			t.Errorf("koreanHangul(%q) read %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -135,9 +135,21 @@ func romanKey(w string) string {
 				out = 'k'
 			case 'a', 'e', 'i', 'o', 'u', 'y':
 				out = 'a'
+			case 'z':
+				// German and Dutch write Russian and Ukrainian з as s
+				// (Selenskyj, Sacharow): one letter in long names, where
+				// it does not merge short distinct ones (Zaid, Said).
+				if len(w) >= 7 {
+					out = 's'
+				} else {
+					out = c
+				}
 			default:
 				out = c
 			}
+		}
+		if rest == "j" && i > 0 && isVowel(w[i-1]) {
+			out = 'a' // a final -yj, -ij (й in German, Polish, Czech spelling) is -y, -i
 		}
 		if len(b) == 0 || b[len(b)-1] != out {
 			b = append(b, out)

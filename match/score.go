@@ -35,8 +35,8 @@ const (
 	patronymicSwapDelta   = -0.20 // "Ahmad bin Hasan" against "Hasan bin Ahmad"
 )
 
-// pair is one alignment: query word(s) q0[,q1] with listed word(s) n0[,n1]
-// (the second index is -1 unless words were joined).
+// pair is one alignment: query words q0..q1 with listed words n0..n1
+// (q1, n1 are -1 when one word is aligned: joins, initials, acronyms).
 type pair struct {
 	q0, q1, n0, n1 int
 	sim, w         float64
@@ -65,6 +65,7 @@ type scorer struct {
 	// has no partner (0 when it has one).
 	listedExtra []float64
 	order       []int
+	partner     []int
 }
 
 // wordMatch is a query word an indexed word may stand for.
@@ -119,6 +120,25 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				// not confirmed, so it counts half, at its own weight.
 				sim, kind, w = listedInitialSimilarity, kindInitial, qw.weight
 			}
+			if sim == 0 && j == 0 && len(qw.text) >= 3 && !n.person && q.Type != clearance.Person && len(n.words) == len(qw.text) {
+				// An acronym of the whole listed name: "PLA" for People's
+				// Liberation Army (see acronymOf).
+				if s.acronym(e, n) == qw.text {
+					s.pairs = append(s.pairs, pair{i, -1, 0, len(n.words) - 1, acronymSimilarity, s.sumIDF(e, n, 0, len(n.words)-1), kindAcronym})
+				}
+			}
+			if (len(qw.text) == 2 || len(qw.text) == 3) && n.person && j+len(qw.text) <= len(n.words) && wi.text[0] == qw.text[0] {
+				// Initials of consecutive given names run together: "JC
+				// Juncker" for Jean-Claude Juncker.
+				if k := len(qw.text); s.initialsAt(e, n, j, qw.text) {
+					s.pairs = append(s.pairs, pair{i, -1, j, j + k - 1, queryInitialSimilarity, s.sumIDF(e, n, j, j+k-1), kindInitial})
+				}
+			}
+			if sim < nicknameSimilarity && len(qw.nick) > 0 && len(wi.nick) > 0 && n.person && sameGivenName(qw.nick, wi.nick) {
+				// A given name and its nickname (Ted, Theodore), in a
+				// person's name only: "Bill" is a word elsewhere.
+				sim, kind = nicknameSimilarity, kindNickname
+			}
 			if sim > 0 {
 				s.pairs = append(s.pairs, pair{i, -1, j, -1, sim, w, kind})
 			}
@@ -149,6 +169,21 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 					}
 				}
 			}
+			// Three listed words the query writes as one ("vanderbilt" for
+			// van der bilt), exactly.
+			if j+2 < len(n.words) && qw.text[0] == wi.text[0] && len(qw.text) > len(wi.text)+2 {
+				w1, w2 := s.word(e, n.words[j+1]).text, s.word(e, n.words[j+2]).text
+				if len(qw.text) == len(wi.text)+len(w1)+len(w2) && qw.text == wi.text+w1+w2 {
+					s.pairs = append(s.pairs, pair{i, -1, j, j + 2, 1, s.sumIDF(e, n, j, j+2), kindJoined})
+				}
+			}
+			// Three query words the list writes as one ("plat ono vich"
+			// for Platonovich), exactly.
+			if i+2 < len(qws) && qw.surface[0] == wi.text[0] && len(wi.text) > len(qw.surface)+2 {
+				if a, b := qws[i+1].surface, qws[i+2].surface; len(wi.text) == len(qw.surface)+len(a)+len(b) && wi.text == qw.surface+a+b {
+					s.pairs = append(s.pairs, pair{i, i + 2, j, -1, 1, wi.idf, kindJoined})
+				}
+			}
 			// Both written apart, but split differently ("myongc hin" /
 			// "myong chin").
 			if i+1 < len(qws) && j+1 < len(n.words) && (qw.text[0] == wi.text[0] || qw.alt.text != "" && qw.alt.text[0] == wi.text[0]) && qw.text != wi.text {
@@ -160,10 +195,6 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				if sim == 0 && qw.abjad {
 					// Split at the article: "abd alrhmn" / "abdur rehman".
 					sim = abjadPairSimilarity(qw, &qws[i+1], wi.text, next.text)
-				}
-				if sim == 0 && !qw.abjad && qw.alt.text != "" && qw.alt.text[0] == wi.text[0] {
-					// In the Korean reading: "jeong eun" / "jong un".
-					sim = pairSimilarity(qw.alt.text, altText(&qws[i+1]), wi.text, next.text)
 				}
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
@@ -208,22 +239,34 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 			return 1
 		}
-		return 0
+		// Equally good: the pair closer to its place in both names
+		// first, so that a repeated word ("Mohamed Mohamed") aligns in
+		// order and the other one is seen where it stands.
+		return abs(a.q0*len(n.words)-a.n0*len(qws)) - abs(b.q0*len(n.words)-b.n0*len(qws))
 	})
 	s.usedQ = resetBools(s.usedQ, len(qws))
 	s.usedN = resetBools(s.usedN, len(n.words))
 	s.chosen = s.chosen[:0]
 	num, den := 0.0, 0.0
+	// A query in Han, Hangul or kana spells syllables, not letters: against
+	// a name listed in those scripts only the same syllables match (a
+	// different character is a different name: 习近朋 is not 习近平). Against
+	// a Latin name, pinyin must be exact too (peng is not ping, yue not yu),
+	// and Hangul or kana match exact words and romanisation variants
+	// (jeong/jong, eun/un), not edit-distance typos.
 	for _, p := range s.pairs {
-		if s.usedQ[p.q0] || (p.q1 >= 0 && s.usedQ[p.q1]) || s.usedN[p.n0] || (p.n1 >= 0 && s.usedN[p.n1]) {
+		qlo, qhi, nlo, nhi := p.q0, max(p.q0, p.q1), p.n0, max(p.n0, p.n1)
+		if slices.Contains(s.usedQ[qlo:qhi+1], true) || slices.Contains(s.usedN[nlo:nhi+1], true) {
 			continue
 		}
-		s.usedQ[p.q0], s.usedN[p.n0] = true, true
-		if p.q1 >= 0 {
-			s.usedQ[p.q1] = true
+		if sy := qws[p.q0].syllabic; sy != syllabicNone && p.sim < 1 && (n.cjk || sy == syllabicHan || p.kind == kindTypo) {
+			continue
 		}
-		if p.n1 >= 0 {
-			s.usedN[p.n1] = true
+		for k := qlo; k <= qhi; k++ {
+			s.usedQ[k] = true
+		}
+		for k := nlo; k <= nhi; k++ {
+			s.usedN[k] = true
 		}
 		s.chosen = append(s.chosen, p)
 		num += p.sim * p.w
@@ -236,6 +279,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			firstQ, lastQ = min(firstQ, i), i
 		}
 	}
+	trailingOK := len(s.chosen) >= 2 && !slices.Contains(s.usedN, false)
 	s.queryExtra = resetFloats(s.queryExtra, len(qws))
 	for i := range qws {
 		if !s.usedQ[i] {
@@ -243,7 +287,15 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// In a person's name, a query word between two matched ones is
 			// a middle name or patronymic the list does not give ("Sergey
 			// Viktorovich Lavrov" for Sergey Lavrov): it weighs less.
+			// So is a name after the last matched one when the query covers
+			// the whole listed name ("Umar Patek Abdullah Anshori" for
+			// Umar Patek: customers' records carry fuller names than
+			// lists), unless it is a company word (Holding, Group) or a
+			// romanised Han, Hangul or kana syllable (one more syllable
+			// makes another East Asian name: "수빈 이" is not Su Bin).
 			if n.person && i > firstQ && i < lastQ {
+				w *= personMiddleFactor
+			} else if n.person && i > lastQ && trailingOK && qws[i].syllabic == syllabicNone && len(qws[i].text) >= 3 && !tab.companyWords[qws[i].text] {
 				w *= personMiddleFactor
 			}
 			s.queryExtra[i] = w
@@ -289,6 +341,9 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			s.listedExtra[j] = s.word(e, n.words[j]).idf * contradictionWeight
 		}
 	}
+	if n.person && contradicted > 0 {
+		s.substitutions(e, qws, n)
+	}
 	for j := range n.words {
 		den += s.listedExtra[j]
 	}
@@ -312,6 +367,108 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	}
 	r.total = min(max(r.total, 0), 1)
 	return r
+}
+
+// substitutions finds, in a person's name, the listed words that the query
+// replaced by another name in the same place: an unpartnered query word and
+// an unpartnered listed word whose neighbours on one side are partners
+// ("Tariq Anwar el Sayed Mohamed" / "… el Sayed Ahmed", "Abdul Kabir Abdul
+// Jan" / "Abdul Kabir Mohammad Jan"). When both are words of the lists (of
+// three letters or more: "al", "u" and initials are particles, not names), two
+// known names stand in one place: the names disagree, and the more so for
+// their being common (a rare word's rarity already weighs; a common given
+// name's does not). Such a listed word weighs as the name's average word
+// (or its own weight, or the query word's, if more), at substitutionWeight.
+func (s *scorer) substitutions(e *engine, qws []queryWord, n *indexedName) {
+	nq, nn := len(qws), len(n.words)
+	// partner of each query word's first and last listed word (-1: none).
+	s.partner = resetInts(s.partner, 2*nq)
+	for i := range s.partner {
+		s.partner[i] = -1
+	}
+	for _, p := range s.chosen {
+		lo, hi := p.n0, max(p.n0, p.n1)
+		for q := p.q0; q <= max(p.q0, p.q1); q++ {
+			s.partner[2*q], s.partner[2*q+1] = lo, hi
+		}
+	}
+	mean := 0.0
+	for _, id := range n.words {
+		mean += s.word(e, id).idf
+	}
+	mean /= float64(nn)
+	for i := range qws {
+		if s.usedQ[i] || !qws[i].known || qws[i].location || len(qws[i].text) <= 2 {
+			continue
+		}
+		for j := range n.words {
+			wj := s.word(e, n.words[j])
+			if s.usedN[j] || wj.location || len(wj.text) <= 2 ||
+				strings.HasPrefix(wj.text, qws[i].text) || strings.HasPrefix(qws[i].text, wj.text) {
+				continue
+			}
+			before := i > 0 && j > 0 && s.partner[2*(i-1)+1] == j-1
+			after := i+1 < nq && j+1 < nn && s.partner[2*(i+1)] == j+1
+			if !before && !after {
+				continue
+			}
+			w := max(wj.idf, qws[i].weight, mean) * substitutionWeight
+			s.listedExtra[j] = max(s.listedExtra[j], w)
+			break
+		}
+	}
+}
+
+// substitutionWeight is the weight, as a share of the name's average word,
+// of a listed name the query replaced by another known name (see
+// scorer.substitutions).
+const substitutionWeight = 1.5
+
+func resetInts(b []int, n int) []int {
+	if cap(b) < n {
+		return make([]int, n)
+	}
+	return b[:n]
+}
+
+// acronymSimilarity is what a query word earns that is the acronym of the
+// whole listed name (PLA, People's Liberation Army): strong evidence, but
+// acronyms are short and many names share one.
+const acronymSimilarity = 0.85
+
+// acronym returns the initials of n's words ("pla"), or "" when a word is a
+// single letter or a number (those are not acronym material).
+func (s *scorer) acronym(e *engine, n *indexedName) string {
+	b := make([]byte, 0, 8)
+	for _, id := range n.words {
+		w := s.word(e, id).text
+		if len(w) < 2 || isDigits(w) {
+			return ""
+		}
+		b = append(b, w[0])
+	}
+	return string(b)
+}
+
+// initialsAt reports whether the letters of q are the first letters of n's
+// words from j on, each a word of two letters or more.
+func (s *scorer) initialsAt(e *engine, n *indexedName, j int, q string) bool {
+	for k := 0; k < len(q); k++ {
+		w := s.word(e, n.words[j+k]).text
+		if len(w) < 2 || w[0] != q[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// sumIDF is the total weight of n's words lo..hi.
+func (s *scorer) sumIDF(e *engine, n *indexedName, lo, hi int) float64 {
+	t := 0.0
+	for k := lo; k <= hi; k++ {
+		t += s.word(e, n.words[k]).idf
+	}
+	return t
 }
 
 // word returns the word with the given id: an indexed word, or for a
@@ -442,9 +599,8 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 	pairedN := make([]bool, len(n.words))
 	for _, p := range s.chosen {
 		byQuery[p.q0] = p
-		pairedN[p.n0] = true
-		if p.n1 >= 0 {
-			pairedN[p.n1] = true
+		for k := p.n0; k <= max(p.n0, p.n1); k++ {
+			pairedN[k] = true
 		}
 	}
 	matched := 0
@@ -456,12 +612,12 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 			continue
 		}
 		qt, lt := qws[p.q0].text, listedWords[p.n0]
-		if p.q1 >= 0 {
-			qt += " " + qws[p.q1].text
-			i = p.q1
+		for k := p.q0 + 1; k <= p.q1; k++ {
+			qt += " " + qws[k].text
+			i = k
 		}
-		if p.n1 >= 0 {
-			lt += " " + listedWords[p.n1]
+		for k := p.n0 + 1; k <= p.n1; k++ {
+			lt += " " + listedWords[k]
 		}
 		matched++
 		x.Alignments = append(x.Alignments, clearance.TokenAlignment{Query: qt, Listed: lt, Kind: p.kind,
@@ -520,7 +676,7 @@ func joinedSimilarity(w, wKey, a, b string, abjad bool) float64 {
 			}
 		}
 	}
-	if n-len(w) > 2 || len(w)-n > 2 || n < 6 || a[0] != w[0] || len(a) < 2 || len(b) < 2 || b[len(b)-1] != w[len(w)-1] {
+	if n-len(w) > 2 || len(w)-n > 2 || n < 5 || a[0] != w[0] || len(a) < 2 || len(b) < 2 || b[len(b)-1] != w[len(w)-1] {
 		// Fuzzy joins only of words, not initials ("william w" is not
 		// "william"), and only of words that begin and end alike.
 		return 0
@@ -532,6 +688,9 @@ func joinedSimilarity(w, wKey, a, b string, abjad bool) float64 {
 	// Fuzzy joins only when nearly alike: a split word plus a typo is
 	// rare, two unrelated syllables that happen to be close are not.
 	fw, fj := newForm(w), newForm(j)
+	if n < 6 && fw.roman != fj.roman {
+		return 0 // five letters: only one romanisation apart ("abd al" / abdul)
+	}
 	if sim, _ := similarity(&fw, &fj, false); sim >= 0.85 {
 		return sim
 	}

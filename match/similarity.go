@@ -12,7 +12,8 @@ const (
 	kindInitial  = "initial"
 	kindJoined   = "joined"
 	kindTranslit = "transliteration"
-	kindReading  = "korean reading" // a Han character read as in Korean
+	kindNickname = "nickname"
+	kindAcronym  = "acronym"
 	kindNone     = "unmatched"
 )
 
@@ -42,6 +43,10 @@ const (
 	queryInitialSimilarity = 0.8
 	// listedInitialSimilarity: the list writes "M." where the query has Murphy.
 	listedInitialSimilarity = 0.5
+	// nicknameSimilarity is what a given name earns against its nickname
+	// in a person's name (Ted/Theodore, Bill/William): one name, but the
+	// nickname could stand for others too.
+	nicknameSimilarity = 0.7
 	// shortWord is the longest word that must match exactly (or as an
 	// initial): one edit turns LTTE into Lotte and ABB into ABBA.
 	shortWord = 3
@@ -146,7 +151,7 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 		if (la == 1 && lb > 1 && b[0] == a[0]) || (lb == 1 && la > 1 && a[0] == b[0]) {
 			return initialSimilarity, kindInitial
 		}
-		if la == lb && la == shortWord && vowelSwap(a, b) || softInsertion(a, b) {
+		if la == lb && la == shortWord && vowelSwap(a, b) || softInsertion(a, b) || sibilantSwap(a, b) {
 			return shortVowelSimilarity, kindPhonetic
 		}
 		return 0, kindNone
@@ -165,7 +170,7 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 	// A mistyped first letter of a word of five letters or more ("Cates"
 	// for Gates) is a typo; of a shorter word, a different word.
 	firstTypo := firstSwap || la == lb && shorter >= 5 && a[1:] == b[1:]
-	if a[0] != b[0] && !firstTypo && shorter <= 5 || la > lb && shorter <= 4 {
+	if a[0] != b[0] && !firstTypo && shorter <= 5 || la > lb && shorter <= 4 && !consonantInserted(a, b) {
 		edits = 0
 		if softInsertion(a, b) {
 			return shortVowelSimilarity, kindPhonetic
@@ -206,6 +211,21 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 	return 0, kindNone
 }
 
+// consonantInserted reports whether a is b with one consonant added inside it
+// (not first, not last: "Banks" is another word than Bank), and b is a word (it has a vowel), not an acronym: "Fjord"
+// for Ford, "Mertz" for Merz, "Storm" for Stom are typos, while a vowel
+// added to an acronym makes another name (LTTE, Lotte).
+func consonantInserted(a, b string) bool {
+	if len(a) != len(b)+1 || vowels(b) == 0 {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return i > 0 && i < len(b) && !isVowel(a[i]) && a[i+1:] == b[i:]
+}
+
 func isVowel(c byte) bool {
 	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'
 }
@@ -232,12 +252,6 @@ func vowelSwap(a, b string) bool {
 func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, string) {
 	s, kind := similarity(&qw.form, &w.form, bothListed)
 	if !qw.abjad {
-		// A Han character in its Korean reading (金, "kim").
-		if qw.alt.text != "" && s < 1 {
-			if as, _ := similarity(&qw.alt, &w.form, false); as > s {
-				return as, kindReading
-			}
-		}
 		return s, kind
 	}
 	if s >= abjadSimilarity {
@@ -377,4 +391,21 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// sibilantSwap reports whether a and b are one pinyin syllable with x, s or
+// sh for another at the start (Xi, Si, Shi): foreign writers confuse them.
+func sibilantSwap(a, b string) bool {
+	strip := func(w string) (string, bool) {
+		switch {
+		case strings.HasPrefix(w, "sh"):
+			return w[2:], true
+		case w != "" && (w[0] == 'x' || w[0] == 's'):
+			return w[1:], true
+		}
+		return w, false
+	}
+	ra, oka := strip(a)
+	rb, okb := strip(b)
+	return oka && okb && ra == rb && ra != "" && a != b && isVowel(ra[0])
 }

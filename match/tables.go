@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ type tables struct {
 	koreanSurnames            map[rune]string
 	hanjaKorean               map[rune]rune     // Han character → Hangul syllable (Korean reading)
 	hanTerms                  map[string]string // Han word → English words
+	hanTermWords              map[string]bool   // the English words of hanTerms
 	hanTermMaxLen             int               // in runes
 	japaneseNames             map[string]string // kanji name → Hepburn reading
 	japaneseNameMaxLen        int               // in runes
@@ -42,8 +44,16 @@ type tables struct {
 	stopWords       map[string]bool
 	titles          map[string]bool
 	canonical       map[string]string // abbreviation or inflection → canonical word
+	companyWords    map[string]bool   // the canonical words of abbreviations.tsv (holding, group …)
 	locations       map[string]bool
 	numbers         map[string]int // number word → value
+	// nicknames maps a given name or nickname to the lines of
+	// nicknames.tsv it is on: two words sharing a line name one person.
+	nicknames map[string][]uint16
+	// wadeGiles maps a Wade-Giles syllable to its pinyin; wadeGilesOnly
+	// holds those that are not also pinyin syllables.
+	wadeGiles     map[string]string
+	wadeGilesOnly map[string]bool
 }
 
 // tab is the package's parsed data; it is built once at start-up from the
@@ -94,13 +104,18 @@ func loadTables() (*tables, error) {
 		koreanSurnames: map[rune]string{},
 		hanjaKorean:    map[rune]rune{},
 		hanTerms:       map[string]string{},
+		hanTermWords:   map[string]bool{},
 		japaneseNames:  map[string]string{},
 		legalForms:     map[string]string{},
 		stopWords:      map[string]bool{},
 		titles:         map[string]bool{},
 		canonical:      map[string]string{},
+		companyWords:   map[string]bool{},
 		locations:      map[string]bool{},
 		numbers:        map[string]int{},
+		nicknames:      map[string][]uint16{},
+		wadeGiles:      map[string]string{},
+		wadeGilesOnly:  map[string]bool{},
 	}
 	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv", "script_khmer.tsv", "script_armenian.tsv", "script_georgian.tsv"} {
 		err := readTSV(file, 1, func(_ int, f []string) error {
@@ -191,6 +206,9 @@ func loadTables() (*tables, error) {
 	}
 	err = readTSV("han_terms.tsv", 2, func(_ int, f []string) error {
 		t.hanTerms[f[0]] = f[1]
+		for _, w := range strings.Fields(strings.ToLower(f[1])) {
+			t.hanTermWords[w] = true
+		}
 		if n := utf8.RuneCountInString(f[0]); n > t.hanTermMaxLen {
 			t.hanTermMaxLen = n
 		}
@@ -256,6 +274,7 @@ func loadTables() (*tables, error) {
 			return fmt.Errorf("word %q listed twice", f[0])
 		}
 		t.canonical[f[0]] = f[1]
+		t.companyWords[f[1]] = true
 		return nil
 	})
 	if err != nil {
@@ -274,6 +293,37 @@ func loadTables() (*tables, error) {
 	}
 	err = readTSV("locations.tsv", 1, func(_ int, f []string) error {
 		t.locations[f[0]] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("wade_giles.tsv", 2, func(_ int, f []string) error {
+		if _, dup := t.wadeGiles[f[0]]; dup {
+			return fmt.Errorf("syllable %q listed twice", f[0])
+		}
+		t.wadeGiles[f[0]] = f[1]
+		if len(f) < 3 || f[2] != "pinyin" {
+			t.wadeGilesOnly[f[0]] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	group := uint16(0)
+	err = readTSV("nicknames.tsv", 2, func(_ int, f []string) error {
+		words := append([]string{f[0]}, strings.Fields(f[1])...)
+		for _, w := range words {
+			if w != strings.ToLower(w) || strings.ContainsAny(w, " '-.") {
+				return fmt.Errorf("name %q: want a normalised word", w)
+			}
+			if slices.Contains(t.nicknames[w], group) {
+				return fmt.Errorf("name %q listed twice on one line", w)
+			}
+			t.nicknames[w] = append(t.nicknames[w], group)
+		}
+		group++
 		return nil
 	})
 	if err != nil {
@@ -309,4 +359,16 @@ func isNormalisedPhrase(s string) bool {
 		}
 	}
 	return true
+}
+
+// sameGivenName reports whether a and b are one given name and its nickname,
+// or two nicknames of one name (Ted, Theodore; Bill, William), per
+// nicknames.tsv.
+func sameGivenName(a, b []uint16) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
 }
