@@ -761,6 +761,7 @@ func (e *engine) searchOne(ix *Index, q Query) []clearance.Match {
 		out[i] = h.m
 		if q.Explain {
 			n := &e.names[h.name]
+			scr.detail = true
 			r := scr.score(e, qws, qa, n, h.m.Entity, q)
 			out[i].Explanation = scr.explain(e, qws, qa, n, r)
 		}
@@ -950,7 +951,7 @@ func (e *engine) compareOne(q Query, ent *clearance.Entity) clearance.Match {
 	if len(qws) == 0 {
 		return best
 	}
-	var scr scorer
+	scr := scorer{detail: q.Explain}
 	bestScore := -1.0
 	for ni, listed := range ent.Names() {
 		for _, v := range nameVariants(listed) {

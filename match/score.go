@@ -51,6 +51,9 @@ type scoreResult struct {
 
 // scorer holds reusable buffers for scoring candidates one after another.
 type scorer struct {
+	// detail makes score write its adjustments (with reasons) into the
+	// result, for an explanation; without it only their sum counts.
+	detail    bool
 	extra     []wordInfo // words of an ad-hoc name (Compare) absent from the index: ids -1, -2, …
 	expByWord map[int32][]wordMatch
 	expFor    *queryWord // the query whose expansions expByWord holds
@@ -354,18 +357,18 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	if r.name > 0.99999 {
 		r.name = 1
 	}
-	r.adjust = adjustments(qa, n, ent, q, r.name)
+	delta, adjust := adjustments(qa, n, ent, q, r.name, s.detail)
 	if s.fatherSwapped(e, qws, n) {
 		// Arabic names chain "X bin Y" (X, son of Y): the same words in the
 		// other order name the father, not the son.
-		r.adjust = append(r.adjust, clearance.Adjustment{Feature: "name_order", Delta: patronymicSwapDelta,
-			Reason: `the names around "bin" are in the other order (son and father swapped)`})
+		delta += patronymicSwapDelta
+		if s.detail {
+			adjust = append(adjust, clearance.Adjustment{Feature: "name_order", Delta: patronymicSwapDelta,
+				Reason: `the names around "bin" are in the other order (son and father swapped)`})
+		}
 	}
-	r.total = r.name
-	for _, a := range r.adjust {
-		r.total += a.Delta
-	}
-	r.total = min(max(r.total, 0), 1)
+	r.adjust = adjust
+	r.total = min(max(r.name+delta, 0), 1)
 	return r
 }
 
@@ -540,37 +543,57 @@ func (s *scorer) fatherSwapped(e *engine, qws []queryWord, n *indexedName) bool 
 
 // adjustments weighs the evidence besides the name: entity type, country,
 // legal form. None applies a penalty to an exact name match.
-func adjustments(qa analyzedName, n *indexedName, ent *clearance.Entity, q Query, name float64) []clearance.Adjustment {
+func adjustments(qa analyzedName, n *indexedName, ent *clearance.Entity, q Query, name float64, detail bool) (float64, []clearance.Adjustment) {
+	var sum float64
 	var out []clearance.Adjustment
-	add := func(a clearance.Adjustment) {
-		if a.Delta < 0 && name >= 1 {
-			a.Reason += " (not applied: the name matches exactly)"
-			a.Delta = 0
+	// add counts delta d; with detail, it also writes the adjustment (the
+	// ranking path scores thousands of candidates per query and reads only
+	// the sum: reasons are written for the matches explained).
+	add := func(feature string, d float64, reason string) {
+		if d < 0 && name >= 1 {
+			if detail {
+				out = append(out, clearance.Adjustment{Feature: feature, Reason: reason + " (not applied: the name matches exactly)"})
+			}
+			return
 		}
-		out = append(out, a)
+		sum += d
+		if detail {
+			out = append(out, clearance.Adjustment{Feature: feature, Delta: d, Reason: reason})
+		}
 	}
 	if known(q.Type) && known(ent.Type) && q.Type != ent.Type {
 		d := typeMismatchDelta
 		if ent.TypeInferred {
 			d = inferredTypeDelta
 		}
-		add(clearance.Adjustment{Feature: "type", Delta: d,
-			Reason: fmt.Sprintf("query is a %s, the listed entry a %s", q.Type, ent.Type)})
+		reason := ""
+		if detail {
+			reason = fmt.Sprintf("query is a %s, the listed entry a %s", q.Type, ent.Type)
+		}
+		add("type", d, reason)
 	}
 	if q.Country != "" && len(ent.Countries) > 0 {
+		reason := ""
 		if slices.ContainsFunc(ent.Countries, func(c string) bool { return strings.EqualFold(c, q.Country) }) {
-			add(clearance.Adjustment{Feature: "country", Delta: countryAgreesDelta,
-				Reason: fmt.Sprintf("country %s is among the entry's countries", strings.ToUpper(q.Country))})
+			if detail {
+				reason = fmt.Sprintf("country %s is among the entry's countries", strings.ToUpper(q.Country))
+			}
+			add("country", countryAgreesDelta, reason)
 		} else {
-			add(clearance.Adjustment{Feature: "country", Delta: countryMismatchDelta,
-				Reason: fmt.Sprintf("country %s is not among the entry's countries (%s)", strings.ToUpper(q.Country), strings.Join(ent.Countries, ", "))})
+			if detail {
+				reason = fmt.Sprintf("country %s is not among the entry's countries (%s)", strings.ToUpper(q.Country), strings.Join(ent.Countries, ", "))
+			}
+			add("country", countryMismatchDelta, reason)
 		}
 	}
 	if len(qa.legal) > 0 && len(n.legal) > 0 && !slices.ContainsFunc(qa.legal, func(c string) bool { return slices.Contains(n.legal, c) }) {
-		add(clearance.Adjustment{Feature: "legal_form", Delta: legalFormMismatchDelt,
-			Reason: fmt.Sprintf("legal forms differ (%s vs %s)", strings.Join(qa.legal, ", "), strings.Join(n.legal, ", "))})
+		reason := ""
+		if detail {
+			reason = fmt.Sprintf("legal forms differ (%s vs %s)", strings.Join(qa.legal, ", "), strings.Join(n.legal, ", "))
+		}
+		add("legal_form", legalFormMismatchDelt, reason)
 	}
-	return out
+	return sum, out
 }
 
 func known(t clearance.EntityType) bool { return t != "" && t != clearance.Unknown }
