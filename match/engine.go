@@ -346,6 +346,7 @@ type searchScratch struct {
 	stamp    uint32
 	wstamp   uint32
 	cands    []int32
+	scr      scorer // reused across searches (see scorer.reset)
 }
 
 // getScratch returns idle working memory, or new memory when none is idle.
@@ -693,7 +694,8 @@ func (e *engine) searchOne(ix *Index, q Query) []clearance.Match {
 	}
 	best := map[int32]int{} // entity → index in hits
 	var hits []hit
-	var scr scorer
+	scr := &sc.scr
+	scr.reset()
 	bound := func(nid int32) float64 {
 		m := min(sc.acc[nid]+rest, total)
 		return m / (m + extraQueryWeight*(total-m))

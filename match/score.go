@@ -53,14 +53,17 @@ type scoreResult struct {
 type scorer struct {
 	// detail makes score write its adjustments (with reasons) into the
 	// result, for an explanation; without it only their sum counts.
-	detail    bool
-	extra     []wordInfo // words of an ad-hoc name (Compare) absent from the index: ids -1, -2, …
-	expByWord map[int32][]wordMatch
-	expFor    *queryWord // the query whose expansions expByWord holds
-	pairs     []pair
-	chosen    []pair
-	usedQ     []bool
-	usedN     []bool
+	detail bool
+	extra  []wordInfo // words of an ad-hoc name (Compare) absent from the index: ids -1, -2, …
+	// expByWord maps an indexed word to its run [start, end) in expMatches:
+	// the query words it may stand for. Both are kept for reuse.
+	expByWord  map[int32][2]int32
+	expMatches []wordMatch
+	expFor     *queryWord // the query whose expansions expByWord holds
+	pairs      []pair
+	chosen     []pair
+	usedQ      []bool
+	usedN      []bool
 	// queryExtra is each query word's weight in the denominator when it has
 	// no partner (0 when it has one).
 	queryExtra []float64
@@ -73,33 +76,61 @@ type scorer struct {
 
 // wordMatch is a query word an indexed word may stand for.
 type wordMatch struct {
+	word  int32
 	query int
 	sim   float64
 	kind  string
 }
 
 // indexExpansions maps each indexed word to the query words it may stand
-// for, so that scoring a name looks its words up instead of comparing.
+// for, so that scoring a name looks its words up instead of comparing. It
+// reuses the scorer's map and slice: a search scores thousands of names.
 func (s *scorer) indexExpansions(qws []queryWord) {
-	s.expByWord = make(map[int32][]wordMatch, 16)
+	if s.expByWord == nil {
+		s.expByWord = make(map[int32][2]int32, 64)
+	}
+	clear(s.expByWord)
+	s.expMatches = s.expMatches[:0]
 	for i := range qws {
 		for _, x := range qws[i].exps {
-			s.expByWord[x.word] = append(s.expByWord[x.word], wordMatch{i, x.sim, x.kind})
+			s.expMatches = append(s.expMatches, wordMatch{x.word, i, x.sim, x.kind})
 		}
 	}
+	// By word, query words in order within a word.
+	slices.SortStableFunc(s.expMatches, func(a, b wordMatch) int { return int(a.word - b.word) })
+	for k := 0; k < len(s.expMatches); {
+		end := k + 1
+		for end < len(s.expMatches) && s.expMatches[end].word == s.expMatches[k].word {
+			end++
+		}
+		s.expByWord[s.expMatches[k].word] = [2]int32{int32(k), int32(end)}
+		k = end
+	}
 	s.expFor = &qws[0]
+}
+
+// reset readies a pooled scorer for a new search: its index of expansions
+// belongs to the last query (compared by address, which a new query's
+// words may reuse).
+func (s *scorer) reset() {
+	s.expFor, s.detail = nil, false
+	s.extra = s.extra[:0]
 }
 
 // score aligns the query words with the listed name's words one to one,
 // greedily by similarity then weight, and combines the coverage of both.
 func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedName, ent *clearance.Entity, q Query) scoreResult {
 	s.pairs = s.pairs[:0]
-	if s.expByWord == nil || s.expFor != &qws[0] {
+	if s.expFor != &qws[0] {
 		s.indexExpansions(qws)
 	}
 	for j, id := range n.words {
 		if id >= 0 {
-			for _, x := range s.expByWord[id] {
+			r, ok := s.expByWord[id]
+			if !ok {
+				continue
+			}
+			for _, x := range s.expMatches[r[0]:r[1]] {
 				s.pairs = append(s.pairs, pair{x.query, -1, j, -1, x.sim, e.words[id].idf, x.kind})
 			}
 		}
@@ -804,10 +835,13 @@ func pairSimilarity(qa, qb, la, lb string) float64 {
 	}
 	// Romanised syllables split alike but spelt apart: "jeong eun" /
 	// "jong un" (Korean), as one romanisation of one name.
-	fq, fl := newForm(qa+qb), newForm(la+lb)
-	if fq.roman != fl.roman {
+	// (The romanisation key first: it rules out nearly every pair, and the
+	// forms' other keys cost as much again.)
+	q, l := qa+qb, la+lb
+	if romanKey(q) != romanKey(l) {
 		return 0
 	}
+	fq, fl := newForm(q), newForm(l)
 	if sim, _ := similarity(&fq, &fl, false); sim >= 0.85 {
 		return sim
 	}
