@@ -149,6 +149,11 @@ func TestSimilarity(t *testing.T) {
 		{"v", "vladimir", initialSimilarity, initialSimilarity},
 		{"2004", "2005", 0, 0},
 		{"hikari", "hikvision", 0, 0},
+		{"nur", "noor", 0.8, 0.8}, // one vowel written with one letter or two
+		{"din", "deen", 0.8, 0.8},
+		{"iu", "yu", 0.8, 0.8}, // Iu/Yu (Ю)
+		{"nur", "noon", 0, 0},  // another consonant
+		{"iu", "yo", 0, 0},
 	} {
 		fa, fb := newForm(c.a), newForm(c.b)
 		s, kind := similarity(&fa, &fb, false)

@@ -151,7 +151,7 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 		if (la == 1 && lb > 1 && b[0] == a[0]) || (lb == 1 && la > 1 && a[0] == b[0]) {
 			return initialSimilarity, kindInitial
 		}
-		if la == lb && la == shortWord && vowelSwap(a, b) || softInsertion(a, b) || sibilantSwap(a, b) {
+		if la == lb && la == shortWord && vowelSwap(a, b) || softInsertion(a, b) || sibilantSwap(a, b) || shortRomanVariant(fa, fb) {
 			return shortVowelSimilarity, kindPhonetic
 		}
 		return 0, kindNone
@@ -224,6 +224,20 @@ func consonantInserted(a, b string) bool {
 		i++
 	}
 	return i > 0 && i < len(b) && !isVowel(a[i]) && a[i+1:] == b[i:]
+}
+
+// shortRomanVariant reports whether two words, the shorter of two or three
+// letters, are one name in two romanisations that write a vowel with one
+// letter or two (Nur/Noor, Din/Deen, Mir/Meer) or begin it with y or i
+// (Yu/Iu, Yuri/Iuri): one romanisation key, the same last letter, and the
+// same first letter up to y/i. The last letter keeps Ali and Alia apart.
+func shortRomanVariant(fa, fb *form) bool {
+	a, b := fa.text, fb.text
+	if min(len(a), len(b)) < 2 || abs(len(a)-len(b)) > 1 || fa.roman != fb.roman || a[len(a)-1] != b[len(b)-1] {
+		return false
+	}
+	yi := func(c byte) bool { return c == 'y' || c == 'i' }
+	return a[0] == b[0] || yi(a[0]) && yi(b[0])
 }
 
 func isVowel(c byte) bool {
