@@ -563,6 +563,9 @@ const (
 	// contradictionWeight is the weight of a listed word the query
 	// replaced by a word of its own (see scorer.score).
 	contradictionWeight = 0.5
+	// genericExtraFactor discounts a generic company word (Holding,
+	// Group) that a company query adds to the listed name.
+	genericExtraFactor = 0.5
 	// givenNameWeight is the weight of a person's listed first given name
 	// that a query of two names or more does not give.
 	givenNameWeight = 0.5

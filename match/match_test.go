@@ -56,6 +56,7 @@ func TestExamples(t *testing.T) {
 		{"MADURO MOROS, Nicolas", "maduro moros"},
 		{"Nicolas Maduro", "maduro moros"},
 		{"Zhejiang Dahua Technology Co., Ltd.", "dahua technology"},
+		{"Tehran Gazprom Russkaya Holding, OOO", "gazprom russkaya"}, // a city and a generic word added
 		{"Yevgeniy Prigozhin", "prigozhin"},
 		{"Evgeny Prigozhin", "prigozhin"},
 		{"رضایی حسین محمد", "rezaei, hossein"}, // Persian ض is z: not RA'D, Muhammad Hasan
@@ -182,6 +183,21 @@ func TestCompare(t *testing.T) {
 	m = ix.Compare(match.Query{Name: "Angelo Cruz"}, clearance.Entity{Name: "Angela Merkel", Type: clearance.Person})
 	if m.Score >= match.DefaultThreshold {
 		t.Errorf("Angelo Cruz / Angela Merkel: %.2f", m.Score)
+	}
+	// A generic company word the query adds weighs half, but not where it
+	// replaces a listed word, nor as a person's surname.
+	for _, c := range []struct {
+		q, listed string
+		hit       bool
+	}{
+		{"Moscow Huawei Tech Investment Group Co., Ltd.", "Huawei Tech. Investment Co., Limited", true},
+		{"China State Construction Equipment Corporation", "China State Construction Engineering Corporation", false},
+		{"George Holding", "GORGE LIMITED", false},
+	} {
+		m := ix.Compare(match.Query{Name: c.q}, clearance.Entity{Name: c.listed, Type: clearance.Organization})
+		if (m.Score >= match.DefaultThreshold) != c.hit {
+			t.Errorf("%q / %q: %.2f, want a match: %v", c.q, c.listed, m.Score, c.hit)
+		}
 	}
 	// Names in Arabic script against their listed Latin spelling (aliases
 	// of UN entries): the article at a compound's split, Persian letters,

@@ -315,6 +315,17 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	}
 	trailingOK := len(s.chosen) >= 2 && !slices.Contains(s.usedN, false)
 	s.queryExtra = resetFloats(s.queryExtra, len(qws))
+	paired, listedOpen := 0, 0
+	for i := range qws {
+		if s.usedQ[i] {
+			paired++
+		}
+	}
+	for j, id := range n.words {
+		if !s.usedN[j] && !s.word(e, id).location {
+			listedOpen++
+		}
+	}
 	for i := range qws {
 		if !s.usedQ[i] {
 			w := unpairedQueryWeight(&qws[i])
@@ -332,9 +343,21 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			} else if n.person && i > lastQ && trailingOK && qws[i].syllabic == syllabicNone && len(qws[i].text) >= 3 && !tab.companyWords[qws[i].text] {
 				w *= personMiddleFactor
 			}
+			// In a company's name, a generic company word the listed name
+			// lacks (Holding, Trading, Group, International) is most often
+			// the customer's fuller legal name: it weighs half, and does
+			// not count as replacing a listed word. Only where the query
+			// covers every listed word but place names (else the word may
+			// replace one: Equipment for Engineering) with two words or
+			// more: a person's surname (George Holding) or a lone
+			// syllable (Bin) is not a company word.
+			generic := !n.person && paired >= 2 && listedOpen == 0 && qws[i].syllabic == syllabicNone && tab.companyWords[qws[i].text]
+			if generic {
+				w *= genericExtraFactor
+			}
 			s.queryExtra[i] = w
 			den += w
-			if !qws[i].location {
+			if !qws[i].location && !generic {
 				contradicted++
 			}
 		}
