@@ -60,10 +60,13 @@ type scorer struct {
 	expByWord  map[int32][2]int32
 	expMatches []wordMatch
 	expFor     *queryWord // the query whose expansions expByWord holds
-	pairs      []pair
-	chosen     []pair
-	usedQ      []bool
-	usedN      []bool
+	// joins memoises the keys of two words written together (see
+	// joinedKeys); cleared per search.
+	joins  map[[2]string]*joinedKey
+	pairs  []pair
+	chosen []pair
+	usedQ  []bool
+	usedN  []bool
 	// queryExtra is each query word's weight in the denominator when it has
 	// no partner (0 when it has one).
 	queryExtra []float64
@@ -115,6 +118,7 @@ func (s *scorer) indexExpansions(qws []queryWord) {
 func (s *scorer) reset() {
 	s.expFor, s.detail = nil, false
 	s.extra = s.extra[:0]
+	clear(s.joins)
 }
 
 // score aligns the query words with the listed name's words one to one,
@@ -182,12 +186,12 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// lengths are close: most word pairs fail that at once.)
 			if j+1 < len(n.words) && (qw.text[0] == wi.text[0] || qw.abjad && isArticle(wi.text) && isVowel(qw.text[0])) && len(qw.text) > len(wi.text) {
 				next := s.word(e, n.words[j+1])
-				sim := joinedSimilarity(qw.text, qw.abjadKey, wi.text, next.text, qw.abjad)
+				sim := s.joinedSimilarity(qw.text, &qw.form, qw.abjadKey, wi.text, next.text, qw.abjad, false)
 				if n.surface != nil {
-					sim = max(sim, joinedSimilarity(qw.surface, "", n.surface[j], n.surface[j+1], qw.abjad))
+					sim = max(sim, s.joinedSimilarity(qw.surface, nil, "", n.surface[j], n.surface[j+1], qw.abjad, false))
 				}
 				if qw.alt.text != "" && len(qw.alt.text) > len(wi.text) && qw.alt.text[0] == wi.text[0] {
-					sim = max(sim, joinedSimilarity(qw.alt.text, qw.altAbjadKey, wi.text, next.text, qw.abjad))
+					sim = max(sim, s.joinedSimilarity(qw.alt.text, &qw.alt, qw.altAbjadKey, wi.text, next.text, qw.abjad, false))
 				}
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
@@ -198,7 +202,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				// word, the article stays a listed word of its own.
 				if qw.abjad && j+2 < len(n.words) && isArticle(next.text) {
 					third := s.word(e, n.words[j+2])
-					if sim := joinedSimilarity(qw.text, qw.abjadKey, wi.text+next.text, third.text, true); sim > 0 {
+					if sim := s.joinedSimilarity(qw.text, &qw.form, qw.abjadKey, wi.text+next.text, third.text, true, false); sim > 0 {
 						s.pairs = append(s.pairs, pair{i, -1, j, j + 2, sim, wi.idf + third.idf, kindJoined})
 					}
 				}
@@ -236,10 +240,10 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 			// Query words written apart that the list writes together.
 			if i+1 < len(qws) && (qw.surface[0] == wi.text[0] || qw.alt.text != "" && qw.alt.text[0] == wi.text[0]) && len(wi.text) > len(qw.surface) {
-				sim := joinedSimilarity(wi.text, wi.abjad, qw.surface, qws[i+1].surface, qw.abjad)
+				sim := s.joinedSimilarity(wi.text, &wi.form, wi.abjad, qw.surface, qws[i+1].surface, qw.abjad, true)
 				if sim == 0 && (qw.alt.text != "" || qws[i+1].alt.text != "") {
 					// In the Persian reading: "shms addin" for Shamsuddin.
-					sim = joinedSimilarity(wi.text, wi.abjad, altText(qw), altText(&qws[i+1]), qw.abjad)
+					sim = s.joinedSimilarity(wi.text, &wi.form, wi.abjad, altText(qw), altText(&qws[i+1]), qw.abjad, true)
 				}
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, sim, wi.idf, kindJoined})
@@ -727,7 +731,7 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 // forms that split differently ("abd allh" / "abdullah"), by similarity.
 // It returns 0 when the lengths or first letters rule a match out. wKey is
 // w's skeleton (abjadKey) when known, "" to compute it if needed.
-func joinedSimilarity(w, wKey, a, b string, abjad bool) float64 {
+func (s *scorer) joinedSimilarity(w string, wf *form, wKey, a, b string, abjad, memo bool) float64 {
 	n := len(a) + len(b)
 	if n == len(w) && strings.HasPrefix(w, a) && strings.HasSuffix(w, b) {
 		return 1
@@ -748,7 +752,7 @@ func joinedSimilarity(w, wKey, a, b string, abjad bool) float64 {
 			if k == "" {
 				k = abjadKey(w)
 			}
-			if (len(k) >= 4 || len(k) == 3 && isArticle(a)) && k == abjadKey(a+b) {
+			if (len(k) >= 4 || len(k) == 3 && isArticle(a)) && k == s.joinedAbjadKey(a, b, memo) {
 				return abjadSimilarity
 			}
 		}
@@ -758,20 +762,60 @@ func joinedSimilarity(w, wKey, a, b string, abjad bool) float64 {
 		// "william"), and only of words that begin and end alike.
 		return 0
 	}
-	j := a + b
-	if abjad && phoneticKey(w) == phoneticKey(j) {
+	jk := s.joinedKeys(a, b, memo)
+	fj := &jk.form
+	var fw form
+	if wf != nil {
+		fw = *wf
+	} else {
+		fw = newForm(w)
+	}
+	if abjad && fw.phonetic == fj.phonetic {
 		return abjadSimilarity // "abd allh" for Abdullah
 	}
 	// Fuzzy joins only when nearly alike: a split word plus a typo is
 	// rare, two unrelated syllables that happen to be close are not.
-	fw, fj := newForm(w), newForm(j)
 	if n < 6 && fw.roman != fj.roman {
 		return 0 // five letters: only one romanisation apart ("abd al" / abdul)
 	}
-	if sim, _ := similarity(&fw, &fj, false); sim >= 0.85 {
+	if sim, _ := similarity(&fw, fj, false); sim >= 0.85 {
 		return sim
 	}
 	return 0
+}
+
+// joinedKey is two words written together with their keys.
+type joinedKey struct {
+	form
+	abjad string
+}
+
+// joinedKeys returns the keys of a+b; with memo, from the scorer's memo
+// (for the query's adjacent words, which meet every candidate name and
+// whose keys cost more than the comparison).
+func (s *scorer) joinedKeys(a, b string, memo bool) *joinedKey {
+	if !memo {
+		j := a + b
+		return &joinedKey{newForm(j), abjadKey(j)}
+	}
+	if s.joins == nil {
+		s.joins = make(map[[2]string]*joinedKey, 16)
+	}
+	if k, ok := s.joins[[2]string{a, b}]; ok {
+		return k
+	}
+	j := a + b
+	k := &joinedKey{newForm(j), abjadKey(j)}
+	s.joins[[2]string{a, b}] = k
+	return k
+}
+
+// joinedAbjadKey is the abjad key of a+b (memoised as joinedKeys).
+func (s *scorer) joinedAbjadKey(a, b string, memo bool) string {
+	if !memo {
+		return abjadKey(a + b)
+	}
+	return s.joinedKeys(a, b, true).abjad
 }
 
 // skeletonLen is about how many letters abjadKey(w) keeps after the first:
