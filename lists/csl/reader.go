@@ -107,7 +107,8 @@ type Reader struct {
 	name    string
 	br      *bufio.Reader
 	csv     *csv.Reader
-	col     map[string]int
+	col     map[string]int // named header column → its index
+	fields  int            // header columns, named or not: every row has as many
 	dialect Dialect
 	started bool
 	err     error
@@ -168,8 +169,16 @@ func (r *Reader) readHeader() error {
 		return r.csvError(err)
 	}
 	r.col = make(map[string]int, len(hdr))
+	r.fields = len(hdr)
 	for i, h := range hdr {
-		r.col[strings.TrimSpace(h)] = i
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue // an unnamed column is carried, not read
+		}
+		if j, dup := r.col[h]; dup {
+			return fmt.Errorf("%sline 1: column %q appears twice (columns %d and %d)", r.prefix(), h, j+1, i+1)
+		}
+		r.col[h] = i
 	}
 	for _, need := range []string{"source", "name"} {
 		if _, ok := r.col[need]; !ok {
@@ -204,8 +213,8 @@ func (r *Reader) next() (Record, error) {
 		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
 			continue
 		}
-		if len(row) != len(r.col) {
-			return Record{}, fmt.Errorf("%sline %d: %d fields, want %d as in the header", r.prefix(), line, len(row), len(r.col))
+		if len(row) != r.fields {
+			return Record{}, fmt.Errorf("%sline %d: %d fields, want %d as in the header", r.prefix(), line, len(row), r.fields)
 		}
 		rec := r.record(row)
 		rec.Line = line

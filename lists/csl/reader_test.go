@@ -270,6 +270,9 @@ func TestMalformed(t *testing.T) {
 		{hdr + row("EL", "Robot", "X"), `line 2: field "type": unknown entity type "Robot"`},
 		{hdr + "a,b\n", "line 2: 2 fields, want 29"},
 		{hdr + `"x` + "\n", "line 2, column"},
+		{"source,name,source\nEL,X,EL\n", `line 1: column "source" appears twice (columns 1 and 3)`},
+		// Unnamed columns count: a row must have as many fields as the header.
+		{",source,,name\n,EL,X\n", "line 2: 3 fields, want 4"},
 	} {
 		r := NewNamedReader(strings.NewReader(tc.in), "c.csv")
 		var err error
