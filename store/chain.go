@@ -180,9 +180,13 @@ func PrepareRecord(r Record, now time.Time) (Record, error) {
 // compactJSON returns raw compacted, nil for empty or null, or an error
 // naming the field. Already-compact JSON is returned as it is, not copied
 // (isCompactJSON): appends hold their caller until committed, so the
-// caller cannot change the bytes meanwhile.
+// caller cannot change the bytes meanwhile. The characters that
+// encoding/json.Marshal writes as \u escapes (<, >, &, U+2028, U+2029) are
+// stored escaped, so that a record re-encoded by either setting of a Go
+// JSON encoder keeps the bytes its hash covers (a party "A & C Trade"
+// exported through json.Marshal must still verify).
 func compactJSON(field string, raw json.RawMessage) (json.RawMessage, error) {
-	if isCompactJSON(raw) && utf8.Valid(raw) {
+	if isCompactJSON(raw) && utf8.Valid(raw) && !needsHTMLEscape(raw) {
 		if string(raw) == "null" {
 			return nil, nil
 		}
@@ -201,7 +205,18 @@ func compactJSON(field string, raw json.RawMessage) (json.RawMessage, error) {
 	if !utf8.Valid(b.Bytes()) {
 		return nil, fmt.Errorf("%w: audit field %q: invalid UTF-8", ErrInvalid, field)
 	}
-	return json.RawMessage(b.Bytes()), nil
+	out := b.Bytes()
+	if needsHTMLEscape(out) {
+		var e bytes.Buffer
+		json.HTMLEscape(&e, out)
+		out = e.Bytes()
+	}
+	return json.RawMessage(out), nil
+}
+
+// needsHTMLEscape reports whether b holds a character json.Marshal escapes.
+func needsHTMLEscape(b []byte) bool {
+	return bytes.ContainsAny(b, "<>&\u2028\u2029")
 }
 
 // CheckText rejects strings no backend can store faithfully: invalid UTF-8

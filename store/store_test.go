@@ -416,6 +416,36 @@ func FuzzParseKey(f *testing.F) {
 	})
 }
 
+// TestPrepareRecordEscapesHTML: "&", "<" and ">" in stored JSON are kept as
+// json.Marshal writes them, so a record re-encoded by json.Marshal or by an
+// encoder without HTML escaping (the JSONL export) keeps its hash.
+func TestPrepareRecordEscapesHTML(t *testing.T) {
+	r, err := PrepareRecord(Record{Kind: KindScreen, Parties: []string{"A & C Trade"},
+		Request: json.RawMessage(`{"name":"A & C <Trade>"}`)}, time.Unix(1e9, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"name":"A \u0026 C \u003cTrade\u003e"}`; string(r.Request) != want {
+		t.Fatalf("stored request %s, want %s", r.Request, want)
+	}
+	Chain(0, GenesisHash, []*Record{&r})
+	for _, escape := range []bool{true, false} {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(escape)
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		var back Record
+		if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+			t.Fatal(err)
+		}
+		if Hash(&back) != r.Hash {
+			t.Errorf("escapeHTML %v: hash changed through %s", escape, b.Bytes())
+		}
+	}
+}
+
 // FuzzPrepareRecord checks that whatever a client sends, a record is either
 // rejected with ErrInvalid or prepared into a form that hashes stably and
 // survives a JSON round trip (which is what an export is) with the same hash.
