@@ -1,6 +1,7 @@
 package match
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -42,6 +43,7 @@ type engine struct {
 	// from an abjad), which recur across queries: word id → *[]expansion.
 	expansions []atomic.Pointer[[]expansion]
 
+	maxWord    int     // length of the longest listed word
 	idfUnknown float64 // weight of a query word the lists never use
 	idfShort   float64 // weight of a short query word the lists never use
 	// scratch holds idle per-search working memory (about 1 MB each). A
@@ -288,6 +290,7 @@ func newEngine(es []clearance.Entity) *engine {
 	}
 	dels := make([]del, 0, len(e.words)*24)
 	for id, w := range e.words {
+		e.maxWord = max(e.maxWord, len(w.text))
 		if len(w.text) > shortWord && !isDigits(w.text) {
 			deletionHashes(w.text, maxEdits(len(w.text)), func(h uint64) { dels = append(dels, del{h, int32(id)}) })
 		}
@@ -485,7 +488,10 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 			b[k] = w[k]
 		}
 	}
-	if len(w) > shortWord && !isDigits(w) {
+	if len(w) > shortWord && !isDigits(w) && len(w) <= e.maxWord+2 {
+		// (A word longer than every listed word by more than two letters
+		// has no neighbour within two edits: no deletions to try, which for
+		// a pasted run of a thousand letters would cost seconds.)
 		// A listed word may differ from another by one edit only (see
 		// similarity), so one deletion suffices to find its neighbours.
 		edits := maxEdits(len(w))
@@ -563,6 +569,9 @@ const (
 	// contradictionWeight is the weight of a listed word the query
 	// replaced by a word of its own (see scorer.score).
 	contradictionWeight = 0.5
+	// maxQueryWords is the most content words of a query that are
+	// matched (the longest listed name has 64).
+	maxQueryWords = 64
 	// genericExtraFactor discounts a generic company word (Holding,
 	// Group) that a company query adds to the listed name.
 	genericExtraFactor = 0.5
@@ -794,6 +803,14 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	qa := analyze(words, q.Type == clearance.Person)
 	if q.Type != clearance.Person {
 		qa = e.dropMisspeltLegalWords(qa, q.Name)
+	}
+	if len(qa.words) > maxQueryWords {
+		// No listed name has more content words; scoring grows with the
+		// square of the count, so a pasted paragraph would cost seconds.
+		for _, w := range qa.words[maxQueryWords:] {
+			qa.ignored = append(qa.ignored, clearance.IgnoredToken{Token: w, Reason: fmt.Sprintf("beyond the first %d words", maxQueryWords)})
+		}
+		qa.words, qa.surface = qa.words[:maxQueryWords], qa.surface[:maxQueryWords]
 	}
 	qws := make([]queryWord, len(qa.words))
 	abjad, syllabic := hasAbjad(q.Name), syllabicScript(q.Name)

@@ -281,6 +281,26 @@ func TestComparePhenomena(t *testing.T) {
 	}
 }
 
+// TestLongQuery: a query of more content words than any listed name has is
+// matched on its first 64 words, and the explanation names the rest.
+func TestLongQuery(t *testing.T) {
+	ix := fullIndex(t)
+	q := "Hangzhou Hikvision Digital Technology " + strings.Repeat("alpha beta ", 40)
+	ms := ix.Search(match.Query{Name: q, Explain: true, Threshold: 0.01})
+	if len(ms) == 0 {
+		t.Fatal("no match at all")
+	}
+	ignored := 0
+	for _, ig := range ms[0].Explanation.Ignored {
+		if strings.Contains(ig.Reason, "beyond the first 64 words") {
+			ignored++
+		}
+	}
+	if ignored != 84-64 {
+		t.Errorf("%d words set aside as beyond the limit, want %d", ignored, 84-64)
+	}
+}
+
 // FuzzSearch checks that no query panics or returns a score outside 0..1.
 func FuzzSearch(f *testing.F) {
 	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff"} {
