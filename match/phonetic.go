@@ -75,6 +75,12 @@ func consonantKey(w string, tsDigraph bool) string {
 // as one sound (sch, sh → s; tch, ch → c; kh → h; zh, dzh, dj → g; …) and
 // how many bytes it spans, or n == 0 when rest starts with none.
 func digraph(rest string) (out byte, n int) {
+	// Every digraph starts with one of these letters: most positions of a
+	// word are ruled out by one byte instead of fourteen prefix tests
+	// (this runs for every letter of every key).
+	if len(rest) < 2 || strings.IndexByte("tdsckzpg", rest[0]) < 0 {
+		return 0, 0
+	}
 	switch {
 	case strings.HasPrefix(rest, "tsch"):
 		out, n = 'c', 4
