@@ -142,6 +142,21 @@ func joinInitials(words []string) []string {
 			j++
 		}
 		if j-i >= 3 {
+			// A legal form spelt in letters may end the run: "Partners V
+			// L.P." is the series letter V and the form L.P., not "vlp".
+			if k := legalTail(words, i, j); k > i {
+				if out == nil {
+					out = append([]string{}, words[:i]...)
+				}
+				if k-i >= 3 {
+					out = append(out, strings.Join(words[i:k], ""))
+				} else {
+					out = append(out, words[i:k]...)
+				}
+				out = append(out, words[k:j]...)
+				i = j
+				continue
+			}
 			if out == nil {
 				out = append([]string{}, words[:i]...)
 			}
@@ -158,6 +173,19 @@ func joinInitials(words []string) []string {
 		return words
 	}
 	return out
+}
+
+// legalTail returns where, in the run of single letters words[i:j], a legal
+// form of two letters or more begins that covers the rest of the run (it may
+// go on past it: "s a de c v"), or -1. The whole run is not a tail: "S.A.R.L."
+// is the word "sarl", a form itself.
+func legalTail(words []string, i, j int) int {
+	for k := i + 1; k < j-1; k++ {
+		if n, _ := legalFormAt(words, k); n > 0 && k+n >= j {
+			return k
+		}
+	}
+	return -1
 }
 
 // legalFormAt returns the length in words and the class of the longest legal

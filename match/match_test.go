@@ -273,10 +273,45 @@ func TestComparePhenomena(t *testing.T) {
 		{"李明华", "李明辉", false},                                       // another Han character, another name
 		{"박정수", "박정우", false},                                       // another Hangul syllable
 		{"Karim Anwar Salem Yusuf", "Karim Anwar Salem Ali", false}, // another known name in one place
+		{"Lavrov Lavrov Sergey", "Sergey Lavrov", true},             // a name typed twice
+		{"Karim Tariq Salem Haddad", "Karim Haddad", true},          // the whole listed name inside a fuller one
+		{"Max L. Miller", "Lucy Miller", false},                     // an initial does not confirm a listed name
 	} {
 		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Person}, clearance.Entity{Name: c.listed, Type: clearance.Person})
 		if got := m.Score >= match.DefaultThreshold; got != c.match {
 			t.Errorf("%s / %s: %.2f, want match %v", c.query, c.listed, m.Score, c.match)
+		}
+	}
+}
+
+// TestCompareOrganisations: funds, trusts and vessels numbered in a series
+// are siblings, flagged for a look below an exact match; a legal form spelt
+// in letters is not taken for part of an acronym; a mistyped listed legal
+// form is not a word of the name.
+func TestCompareOrganisations(t *testing.T) {
+	ix := fullIndex(t)
+	for _, c := range []struct {
+		query, listed string
+		lo, hi        float64
+	}{
+		{"Carlyle Partners IV L.P.", "Carlyle Partners V L.P.", match.DefaultThreshold, 0.95},
+		{"Morgan Stanley Capital Trust 2006-3", "Morgan Stanley Capital Trust 2007-3", match.DefaultThreshold, 0.95},
+		{"Carlyle Partners V L.P.", "Carlyle Partners V LP", 1, 1},
+		// A typo in the listed legal form, which the query spells right.
+		{"Volga Rocket Works Joint Stock Company", "VOLGA ROCKET WORKS JOYNT STOCK COMPANY", 0.85, 0.95},
+	} {
+		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Organization}, clearance.Entity{Name: c.listed, Type: clearance.Organization})
+		if m.Score < c.lo || m.Score > c.hi {
+			t.Errorf("%s / %s: %.3f, want %.2f..%.2f", c.query, c.listed, m.Score, c.lo, c.hi)
+		}
+	}
+	// In a person's name a letter is an initial, not a number.
+	m := ix.Compare(match.Query{Name: "Ivan V Petrov", Type: clearance.Person, Explain: true}, clearance.Entity{Name: "Ivan Vi Petrov", Type: clearance.Person, ID: "p"})
+	if m.Explanation != nil {
+		for _, a := range m.Explanation.Alignments {
+			if a.Kind == "series" {
+				t.Errorf("person name aligned as a series: %+v", a)
+			}
 		}
 	}
 }

@@ -139,6 +139,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 		}
 	}
+	series := !n.person && q.Type != clearance.Person
 	for i := range qws {
 		qw := &qws[i]
 		for j, id := range n.words {
@@ -149,6 +150,14 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 			w := wi.idf
 			switch {
+			case series && qw.text != wi.text && isSeriesMarker(qw.text) && isSeriesMarker(wi.text):
+				// Two numbers of a series ("Partners V" / "Partners VI",
+				// "Trust 2004-1" / "Trust 2005-1"): sibling funds, trusts or
+				// vessels of one sponsor, worth an analyst's look but not
+				// the same entity: a partial pair at part weight.
+				// (The weight is the listed name's average word's: a
+				// number's own rarity says little.)
+				sim, kind, w = seriesSimilarity, kindSeries, s.sumIDF(e, n, 0, len(n.words)-1)/float64(len(n.words))*seriesWeight
 			case len(qw.text) == 1 && len(wi.text) > 1 && wi.text[0] == qw.text[0]:
 				// The query gives an initial of a listed name: consistent,
 				// and better evidence than a missing name.
@@ -318,6 +327,14 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 		}
 	}
 	trailingOK := len(s.chosen) >= 2 && !slices.Contains(s.usedN, false)
+	// coveredByNames: every listed word found, by names, not initials ("J"
+	// does not confirm Jina).
+	coveredByNames := trailingOK
+	for _, p := range s.chosen {
+		if p.kind == kindInitial {
+			coveredByNames = false
+		}
+	}
 	s.queryExtra = resetFloats(s.queryExtra, len(qws))
 	paired, listedOpen := 0, 0
 	for i := range qws {
@@ -331,6 +348,15 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 		}
 	}
 	for i := range qws {
+		if !s.usedQ[i] && repeatsPaired(qws, s.usedQ, i) {
+			// A word written twice ("Shoigu Shoigu Sergey", a data-entry
+			// slip) where one of the two found its partner adds little: it
+			// contradicts nothing, and weighs repeatFactor.
+			w := unpairedQueryWeight(&qws[i]) * repeatFactor
+			s.queryExtra[i] = w
+			den += w
+			continue
+		}
 		if !s.usedQ[i] {
 			w := unpairedQueryWeight(&qws[i])
 			// In a person's name, a query word between two matched ones is
@@ -342,9 +368,13 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// lists), unless it is a company word (Holding, Group) or a
 			// romanised Han, Hangul or kana syllable (one more syllable
 			// makes another East Asian name: "수빈 이" is not Su Bin).
-			if n.person && i > firstQ && i < lastQ {
-				w *= personMiddleFactor
-			} else if n.person && i > lastQ && trailingOK && qws[i].syllabic == syllabicNone && len(qws[i].text) >= 3 && !tab.companyWords[qws[i].text] {
+			// Where the query covers the whole listed name, its other
+			// names weigh personCoveredFactor wherever they stand.
+			fuller := n.person && coveredByNames && qws[i].syllabic == syllabicNone && len(qws[i].text) >= 3 && !tab.companyWords[qws[i].text]
+			switch {
+			case fuller:
+				w *= personCoveredFactor
+			case n.person && i > firstQ && i < lastQ:
 				w *= personMiddleFactor
 			}
 			// In a company's name, a generic company word the listed name
@@ -374,6 +404,13 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	s.listedExtra = resetFloats(s.listedExtra, len(n.words))
 	s.order = s.order[:0]
 	for j, id := range n.words {
+		if !s.usedN[j] && !n.person && len(qa.legal) > 0 && inLegalForm(qa, s.word(e, id)) {
+			// A listed word the query's legal form spells ("JOYNT STOCK
+			// COMPANY" listed, "Joint Stock Company" asked): the list's
+			// form went unrecognised for a typo, not a word of the name.
+			s.listedExtra[j] = s.word(e, id).idf * legalPartnerFactor
+			continue
+		}
 		if !s.usedN[j] {
 			s.listedExtra[j] = unpairedListedWeight(s.word(e, id), n.person)
 			if j == int(n.given) && len(qws) >= 2 {
@@ -478,6 +515,79 @@ func (s *scorer) substitutions(e *engine, qws []queryWord, n *indexedName) {
 			break
 		}
 	}
+}
+
+// personCoveredFactor discounts a query name that a listed person's name,
+// every word of it found in the query, does not give ("Anjem Iftikhar
+// Choudary Mahmood" for ANJEM CHOUDARY).
+const personCoveredFactor = 0.25
+
+// legalPartnerFactor discounts a listed word that a word of the query's
+// legal form spells, allowing a typo.
+const legalPartnerFactor = 0.1
+
+// inLegalForm reports whether w, a listed word of four letters or more, is
+// a word of one of the query's legal forms, exactly or with a typo.
+func inLegalForm(qa analyzedName, w *wordInfo) bool {
+	if len(w.text) < 4 {
+		return false
+	}
+	for _, ig := range qa.ignored {
+		if !strings.HasPrefix(ig.Reason, reasonLegalForm) {
+			continue
+		}
+		for _, lw := range strings.Fields(ig.Token) {
+			if len(lw) < 4 || lw[0] != w.text[0] {
+				continue
+			}
+			if lw == w.text {
+				return true
+			}
+			f := newForm(lw)
+			if sim, _ := similarity(&f, &w.form, false); sim > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// repeatFactor discounts a query word repeated where its twin is paired.
+const repeatFactor = 0.1
+
+// repeatsPaired reports whether query word i is written again elsewhere in
+// the query where it found a partner.
+func repeatsPaired(qws []queryWord, used []bool, i int) bool {
+	for k := range qws {
+		if k != i && used[k] && qws[k].text == qws[i].text {
+			return true
+		}
+	}
+	return false
+}
+
+// Series markers: a number or a Roman numeral in an organisation's or
+// vessel's name that differs between query and list (see scorer.score).
+const (
+	seriesSimilarity = 0.5
+	seriesWeight     = 0.75
+)
+
+// isSeriesMarker reports whether a normalised word numbers one of a series:
+// digits, or a Roman numeral up to xxxix.
+func isSeriesMarker(w string) bool {
+	if isDigits(w) {
+		return true
+	}
+	r := strings.TrimLeft(w, "x")
+	if len(w)-len(r) > 3 || w == "" {
+		return false
+	}
+	switch r {
+	case "", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix":
+		return true
+	}
+	return false
 }
 
 // substitutionWeight is the weight, as a share of the name's average word,

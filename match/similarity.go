@@ -14,6 +14,7 @@ const (
 	kindTranslit = "transliteration"
 	kindNickname = "nickname"
 	kindAcronym  = "acronym"
+	kindSeries   = "series"
 	kindNone     = "unmatched"
 )
 
