@@ -274,6 +274,7 @@ func TestComparePhenomena(t *testing.T) {
 		{"박정수", "박정우", false},                                       // another Hangul syllable
 		{"Karim Anwar Salem Yusuf", "Karim Anwar Salem Ali", false}, // another known name in one place
 		{"Lavrov Lavrov Sergey", "Sergey Lavrov", true},             // a name typed twice
+		{"Abdul Kabir Abdul Jan", "Abdul Kabir Mohammad Jan", false}, // a repeated name in another's place
 		{"Karim Tariq Salem Haddad", "Karim Haddad", true},          // the whole listed name inside a fuller one
 		{"Max L. Miller", "Lucy Miller", false},                     // an initial does not confirm a listed name
 	} {

@@ -348,10 +348,13 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 		}
 	}
 	for i := range qws {
-		if !s.usedQ[i] && repeatsPaired(qws, s.usedQ, i) {
+		if !s.usedQ[i] && listedOpen == 0 && repeatsPaired(qws, s.usedQ, i) {
 			// A word written twice ("Shoigu Shoigu Sergey", a data-entry
 			// slip) where one of the two found its partner adds little: it
-			// contradicts nothing, and weighs repeatFactor.
+			// contradicts nothing, and weighs repeatFactor. Not where a
+			// listed name is left over: there the repeat stands in its
+			// place ("Abdul Kabir Abdul Jan" is not Abdul Kabir Mohammad
+			// Jan).
 			w := unpairedQueryWeight(&qws[i]) * repeatFactor
 			s.queryExtra[i] = w
 			den += w
