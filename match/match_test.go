@@ -263,20 +263,20 @@ func TestComparePhenomena(t *testing.T) {
 		query, listed string
 		match         bool
 	}{
-		{"Tom Hanssen", "Thomas Hanssen", true},                     // nickname (nicknames.tsv)
-		{"Chiang Ching-kuo", "Jiang Jingguo", true},                 // Wade-Giles (wade_giles.tsv)
-		{"Chang Hsueh-liang", "Zhang Xueliang", true},               // Wade-Giles
-		{"Su Wenhua", "Xu Wenhua", true},                            // pinyin x, s, sh confused
-		{"Andrej Selenin", "Andrey Zelenin", true},                  // German/Czech transliteration
-		{"Peter Smyrth", "Peter Smyth", true},                       // a consonant typed into a short word
-		{"Abdul Rahim Wardak Haqqani", "Abdul Rahim Wardak", true},  // a fuller name: one trailing name more
-		{"李明华", "李明辉", false},                                       // another Han character, another name
-		{"박정수", "박정우", false},                                       // another Hangul syllable
-		{"Karim Anwar Salem Yusuf", "Karim Anwar Salem Ali", false}, // another known name in one place
-		{"Lavrov Lavrov Sergey", "Sergey Lavrov", true},             // a name typed twice
+		{"Tom Hanssen", "Thomas Hanssen", true},                      // nickname (nicknames.tsv)
+		{"Chiang Ching-kuo", "Jiang Jingguo", true},                  // Wade-Giles (wade_giles.tsv)
+		{"Chang Hsueh-liang", "Zhang Xueliang", true},                // Wade-Giles
+		{"Su Wenhua", "Xu Wenhua", true},                             // pinyin x, s, sh confused
+		{"Andrej Selenin", "Andrey Zelenin", true},                   // German/Czech transliteration
+		{"Peter Smyrth", "Peter Smyth", true},                        // a consonant typed into a short word
+		{"Abdul Rahim Wardak Haqqani", "Abdul Rahim Wardak", true},   // a fuller name: one trailing name more
+		{"李明华", "李明辉", false},                                        // another Han character, another name
+		{"박정수", "박정우", false},                                        // another Hangul syllable
+		{"Karim Anwar Salem Yusuf", "Karim Anwar Salem Ali", false},  // another known name in one place
+		{"Lavrov Lavrov Sergey", "Sergey Lavrov", true},              // a name typed twice
 		{"Abdul Kabir Abdul Jan", "Abdul Kabir Mohammad Jan", false}, // a repeated name in another's place
-		{"Karim Tariq Salem Haddad", "Karim Haddad", true},          // the whole listed name inside a fuller one
-		{"Max L. Miller", "Lucy Miller", false},                     // an initial does not confirm a listed name
+		{"Karim Tariq Salem Haddad", "Karim Haddad", true},           // the whole listed name inside a fuller one
+		{"Max L. Miller", "Lucy Miller", false},                      // an initial does not confirm a listed name
 	} {
 		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Person}, clearance.Entity{Name: c.listed, Type: clearance.Person})
 		if got := m.Score >= match.DefaultThreshold; got != c.match {
