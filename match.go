@@ -30,7 +30,7 @@ type Explanation struct {
 type TokenAlignment struct {
 	Query        string  `json:"query,omitempty"`
 	Listed       string  `json:"listed,omitempty"`
-	Kind         string  `json:"kind"`       // exact, typo, phonetic, joined, initial, abbreviation, transliteration, nickname, acronym, unmatched
+	Kind         string  `json:"kind"`       // exact, typo, phonetic, joined, initial, abbreviation, transliteration, nickname, acronym, series, legal_form, unmatched
 	Similarity   float64 `json:"similarity"` // 0..1
 	Weight       float64 `json:"weight"`     // rarity weight (IDF-like) of the token
 	Contribution float64 `json:"contribution"`

@@ -306,8 +306,19 @@ func TestCompareOrganisations(t *testing.T) {
 			t.Errorf("%s / %s: %.3f, want %.2f..%.2f", c.query, c.listed, m.Score, c.lo, c.hi)
 		}
 	}
+	// The explanation says why the mistyped listed form weighs little.
+	m := ix.Compare(match.Query{Name: "Volga Rocket Works Joint Stock Company", Explain: true}, clearance.Entity{ID: "o", Name: "VOLGA ROCKET WORKS JOYNT STOCK COMPANY", Type: clearance.Organization})
+	kinds := map[string]string{}
+	for _, a := range m.Explanation.Alignments {
+		if a.Listed != "" {
+			kinds[a.Listed] = a.Kind
+		}
+	}
+	if kinds["joynt"] != "legal_form" || kinds["stock"] != "legal_form" || kinds["volga"] != "exact" {
+		t.Errorf("alignment kinds %v, want joynt and stock legal_form", kinds)
+	}
 	// In a person's name a letter is an initial, not a number.
-	m := ix.Compare(match.Query{Name: "Ivan V Petrov", Type: clearance.Person, Explain: true}, clearance.Entity{Name: "Ivan Vi Petrov", Type: clearance.Person, ID: "p"})
+	m = ix.Compare(match.Query{Name: "Ivan V Petrov", Type: clearance.Person, Explain: true}, clearance.Entity{Name: "Ivan Vi Petrov", Type: clearance.Person, ID: "p"})
 	if m.Explanation != nil {
 		for _, a := range m.Explanation.Alignments {
 			if a.Kind == "series" {

@@ -817,11 +817,17 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 		x.Alignments = append(x.Alignments, clearance.TokenAlignment{Query: qt, Listed: lt, Kind: p.kind,
 			Similarity: p.sim, Weight: p.w, Contribution: p.sim * p.w / r.den})
 	}
-	missing := 0
+	missing, legalN := 0, 0
 	for j := range n.words {
 		if !pairedN[j] {
-			missing++
-			x.Alignments = append(x.Alignments, clearance.TokenAlignment{Listed: listedWords[j], Kind: kindNone,
+			kind := kindNone
+			if !n.person && len(qa.legal) > 0 && inLegalForm(qa, s.word(e, n.words[j])) {
+				kind = kindLegalForm // weighs legalPartnerFactor (see score)
+				legalN++
+			} else {
+				missing++
+			}
+			x.Alignments = append(x.Alignments, clearance.TokenAlignment{Listed: listedWords[j], Kind: kind,
 				Weight: s.listedExtra[j]})
 		}
 	}
@@ -835,7 +841,7 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 	}
 	total = min(max(total, 0), 1)
 	x.Summary = fmt.Sprintf("%d of %d query words matched %q; %d listed words unmatched; name score %.2f, score %.2f",
-		matched, len(x.Alignments)-missing, n.listed, missing, r.name, total)
+		matched, len(x.Alignments)-missing-legalN, n.listed, missing, r.name, total)
 	return x
 }
 

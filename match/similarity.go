@@ -15,7 +15,10 @@ const (
 	kindNickname = "nickname"
 	kindAcronym  = "acronym"
 	kindSeries   = "series"
-	kindNone     = "unmatched"
+	// kindLegalForm: a listed word that the query's legal form spells
+	// (a mistyped or unrecognised listed form: "JOYNT STOCK").
+	kindLegalForm = "legal_form"
+	kindNone      = "unmatched"
 )
 
 // Similarity parameters. The values were calibrated on the evaluation sets
