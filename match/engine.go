@@ -500,7 +500,9 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 		}
 		deletionHashes(w, edits, func(h uint64) { e.deletions(h, add) })
 	}
-	if len(w) >= 4 && len(qw.roman) >= 3 {
+	if len(w) >= 3 && len(qw.roman) >= 3 {
+		// (Three letters: Nur finds Noor, Nour; similarity then keeps
+		// only short romanisation variants.)
 		for _, id := range e.roman[qw.roman] {
 			add(id)
 		}
@@ -682,6 +684,13 @@ func (e *engine) searchOne(ix *Index, q Query) []clearance.Match {
 				}
 			}
 			queue(e.joined[j], i, w2)
+			if len(j) >= 6 {
+				// Joined in another romanisation ("abd alah" →
+				// Abdulah, Abdallah): by romanisation key.
+				for _, id := range e.roman[romanKey(j)] {
+					queue(e.postings[id], i, w2)
+				}
+			}
 		}
 		// Three adjacent query words written together ("plat ono vich").
 		var buf [64]byte

@@ -892,10 +892,14 @@ func (s *scorer) joinedSimilarity(w string, wf *form, wKey, a, b string, abjad, 
 	if abjad && fw.phonetic == fj.phonetic {
 		return abjadSimilarity // "abd allh" for Abdullah
 	}
-	// Fuzzy joins only when nearly alike: a split word plus a typo is
-	// rare, two unrelated syllables that happen to be close are not.
+	// Fuzzy joins only when nearly alike, one edit apart: a split word
+	// plus a typo is rare, two unrelated syllables that happen to be close
+	// are not ("mike lee" is not Mekele).
 	if n < 6 && fw.roman != fj.roman {
 		return 0 // five letters: only one romanisation apart ("abd al" / abdul)
+	}
+	if osaDistance(fw.text, fj.text, 1) > 1 {
+		return 0
 	}
 	if sim, _ := similarity(&fw, fj, false); sim >= 0.85 {
 		return sim
