@@ -96,7 +96,9 @@ func TestAnalyze(t *testing.T) {
 	for in, want := range map[string]string{"Brigade Forty-Four": "brigade 44", "Brigade Forty 4": "brigade 44",
 		"1st International Bank": "1 international bank", "First International Bank": "1 international bank", "Three Percenters": "3 percenters",
 		// Single letters run together, but a legal form ends the run.
-		"A.B.C. Company": "abc", "Partners V L.P.": "partners v", "X Y Z S.A. de C.V.": "xyz", "Q R S.A.R.L.": "q r"} {
+		"A.B.C. Company": "abc", "Partners V L.P.": "partners v", "X Y Z S.A. de C.V.": "xyz", "Q R S.A.R.L.": "q r",
+		// German partnership forms, with "&" read as "and" and Co. as company.
+		"Mazixon GmbH & Co. KG": "mazixon", "Mazixon GmbH und Co. KGaA": "mazixon", "Mazixon AG & Co KG": "mazixon"} {
 		if got := strings.Join(analyze(normalizeWords(in), false).words, " "); got != want {
 			t.Errorf("analyze(%q) = %q, want %q", in, got, want)
 		}

@@ -242,19 +242,6 @@ func loadTables() (*tables, error) {
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	t.legalFirst = map[string]bool{}
-	for form := range t.legalForms {
-		first, _, _ := strings.Cut(form, " ")
-		t.legalFirst[first] = true
-		for _, w := range strings.Fields(form) {
-			if len(w) >= 5 && !seen[w] {
-				seen[w] = true
-				t.legalWords = append(t.legalWords, w)
-			}
-		}
-	}
-	sort.Strings(t.legalWords)
 	err = readTSV("stop_words.tsv", 1, func(_ int, f []string) error {
 		t.stopWords[f[0]] = true
 		return nil
@@ -280,6 +267,34 @@ func loadTables() (*tables, error) {
 	if err != nil {
 		return nil, err
 	}
+	// analyze maps words to canonical forms before it looks for legal
+	// forms ("co" → company): each form is known in canonical words too,
+	// so that the table can write forms as they are spelt ("gmbh co kg").
+	for form, class := range t.legalForms {
+		words := strings.Fields(form)
+		changed := false
+		for i, w := range words {
+			if c, ok := t.canonical[w]; ok {
+				words[i], changed = c, true
+			}
+		}
+		if c := strings.Join(words, " "); changed && t.legalForms[c] == "" {
+			t.legalForms[c] = class
+		}
+	}
+	seen := map[string]bool{}
+	t.legalFirst = map[string]bool{}
+	for form := range t.legalForms {
+		first, _, _ := strings.Cut(form, " ")
+		t.legalFirst[first] = true
+		for _, w := range strings.Fields(form) {
+			if len(w) >= 5 && !seen[w] {
+				seen[w] = true
+				t.legalWords = append(t.legalWords, w)
+			}
+		}
+	}
+	sort.Strings(t.legalWords)
 	err = readTSV("numbers.tsv", 2, func(_ int, f []string) error {
 		v, err := strconv.Atoi(f[1])
 		if err != nil {
