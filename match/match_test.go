@@ -275,6 +275,7 @@ func TestComparePhenomena(t *testing.T) {
 		{"李明华", "李明辉", false},                                        // another Han character, another name
 		{"박정수", "박정우", false},                                        // another Hangul syllable
 		{"Karim Anwar Salem Yusuf", "Karim Anwar Salem Ali", false},  // another known name in one place
+		{"Mohamed Uld Salem", "Mohamed Ould Salem", true},            // a vowel digraph at the start (ou/u)
 		{"Lavrov Lavrov Sergey", "Sergey Lavrov", true},              // a name typed twice
 		{"Abdul Kabir Abdul Jan", "Abdul Kabir Mohammad Jan", false}, // a repeated name in another's place
 		{"Karim Tariq Salem Haddad", "Karim Haddad", true},           // the whole listed name inside a fuller one

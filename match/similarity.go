@@ -234,14 +234,18 @@ func consonantInserted(a, b string) bool {
 // letters, are one name in two romanisations that write a vowel with one
 // letter or two (Nur/Noor, Din/Deen, Mir/Meer) or begin it with y or i
 // (Yu/Iu, Yuri/Iuri): one romanisation key, the same last letter, and the
-// same first letter up to y/i. The last letter keeps Ali and Alia apart.
+// same first letter up to y/i (or two vowels where the lengths differ: Uld/Ould).
+// The last letter keeps Ali and Alia apart.
 func shortRomanVariant(fa, fb *form) bool {
 	a, b := fa.text, fb.text
 	if min(len(a), len(b)) < 2 || abs(len(a)-len(b)) > 1 || fa.roman != fb.roman || a[len(a)-1] != b[len(b)-1] {
 		return false
 	}
 	yi := func(c byte) bool { return c == 'y' || c == 'i' }
-	return a[0] == b[0] || yi(a[0]) && yi(b[0])
+	// A vowel digraph for one vowel at the start (Ould/Uld, Ouda/Uda)
+	// changes the first letter too.
+	digraph := len(a) != len(b) && isVowel(a[0]) && isVowel(b[0])
+	return a[0] == b[0] || yi(a[0]) && yi(b[0]) || digraph
 }
 
 func isVowel(c byte) bool {
