@@ -911,7 +911,7 @@ func (e *engine) dropMisspeltLegalWords(qa analyzedName, name string) analyzedNa
 	}
 	misspelt := false
 	for _, w := range qa.words {
-		if _, listed := e.vocab[w]; !listed && len(w) > 4 && tab.nearLegalWord(w) != "" {
+		if _, listed := e.vocab[w]; !listed && len(w) > 4 && e.nearLegalWord(w) != "" {
 			misspelt = true
 			break
 		}
@@ -923,7 +923,7 @@ func (e *engine) dropMisspeltLegalWords(qa analyzedName, name string) analyzedNa
 	var fixed []string
 	for i, w := range words {
 		if _, listed := e.vocab[w]; !listed && len(w) > 4 {
-			if lw := tab.nearLegalWord(w); lw != "" {
+			if lw := e.nearLegalWord(w); lw != "" {
 				if fixed == nil {
 					fixed = slices.Clone(words)
 				}
@@ -944,7 +944,7 @@ func (e *engine) dropMisspeltLegalWords(qa analyzedName, name string) analyzedNa
 	kept := qa.words[:0:0]
 	for _, w := range qa.words {
 		if _, listed := e.vocab[w]; !listed && len(w) > 4 {
-			if lw := tab.nearLegalWord(w); lw != "" {
+			if lw := e.nearLegalWord(w); lw != "" {
 				qa.ignored = append(qa.ignored, clearance.IgnoredToken{Token: w, Reason: reasonLegalForm + " (misspelt " + lw + ")"})
 				continue
 			}
@@ -956,6 +956,31 @@ func (e *engine) dropMisspeltLegalWords(qa analyzedName, name string) analyzedNa
 	}
 	qa.words = kept
 	return qa
+}
+
+// nearLegalWord returns the legal-form word that w, a word the lists never
+// use, is a typo of, unless a listed word is closer to it ("capitos" is Los
+// Chapitos misspelt, one edit, not "capital", two), or "".
+func (e *engine) nearLegalWord(w string) string {
+	lw, d := tab.nearLegalWord(w)
+	if lw == "" || d <= 1 {
+		return lw
+	}
+	closer := false
+	deletionHashes(w, d-1, func(h uint64) {
+		if closer {
+			return
+		}
+		e.deletions(h, func(id int32) {
+			if !closer && osaDistance(w, e.words[id].text, d-1) < d {
+				closer = true
+			}
+		})
+	})
+	if closer {
+		return ""
+	}
+	return lw
 }
 
 // compare scores q against every name of an ad-hoc entity with the index's

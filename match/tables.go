@@ -348,17 +348,19 @@ func loadTables() (*tables, error) {
 }
 
 // nearLegalWord returns the legal-form word w is a typo of (within the typo
-// budget of its length), or "".
-func (t *tables) nearLegalWord(w string) string {
+// budget of its length) and the number of edits, or "".
+func (t *tables) nearLegalWord(w string) (string, int) {
 	if len(w) < 6 {
-		return "" // "chuck" is a name, not a misspelt "chusik"
+		return "", 0 // "chuck" is a name, not a misspelt "chusik"
 	}
 	for _, lw := range t.legalWords {
-		if lw[0] == w[0] && osaDistance(w, lw, maxEdits(len(lw))) <= maxEdits(len(lw)) {
-			return lw
+		if lw[0] == w[0] {
+			if d := osaDistance(w, lw, maxEdits(len(lw))); d <= maxEdits(len(lw)) {
+				return lw, d
+			}
 		}
 	}
-	return ""
+	return "", 0
 }
 
 // isNormalisedPhrase reports whether s is lowercase ASCII letters and digits
