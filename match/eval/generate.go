@@ -142,11 +142,13 @@ func sameKey(name string) string {
 }
 
 // heaviest returns the normalised word of a name with the highest rarity
-// weight.
+// weight, not counting legal forms, stop words and place names (a stop word
+// the name keeps as content, "and", can weigh much: it is not what makes
+// the name distinctive).
 func (g *generator) heaviest(name string) string {
 	best, bw := "", 0.0
 	for _, w := range strings.Fields(match.Normalize(name)) {
-		if match.LegalFormClass(w) != "" {
+		if match.LegalFormClass(w) != "" || match.IsStopWord(w) || match.IsPlaceName(w) {
 			continue
 		}
 		if x := g.ix.WordWeight(w); x > bw && x < g.ix.WordWeight("zzzzqqqq") {
