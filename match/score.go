@@ -193,7 +193,10 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// "hik vision" for "hikvision".
 			// (Each join is tried only when first letters agree and the
 			// lengths are close: most word pairs fail that at once.)
-			if j+1 < len(n.words) && (qw.text[0] == wi.text[0] || qw.abjad && isArticle(wi.text) && isVowel(qw.text[0])) && len(qw.text) > len(wi.text) {
+			if j+1 < len(n.words) && (qw.text[0] == wi.text[0] || qw.abjad && isArticle(wi.text) && isVowel(qw.text[0])) &&
+				(len(qw.text) > len(wi.text) || n.surface != nil && len(qw.surface) > len(n.surface[j])) {
+				// (As written, too: "aeroexpress" for Aero Express, whose
+				// "aero" is read as aeronautical.)
 				next := s.word(e, n.words[j+1])
 				sim := s.joinedSimilarity(qw.text, &qw.form, qw.abjadKey, wi.text, next.text, qw.abjad, false)
 				if n.surface != nil {
