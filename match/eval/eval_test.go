@@ -49,7 +49,7 @@ func TestFloors(t *testing.T) {
 		t.Skip("scores ~9,000 queries over the full snapshot")
 	}
 	floors := map[string]struct{ recall, fpRate, f1 float64 }{
-		eval.SetNameBench:     {f1: 0.87},
+		eval.SetNameBench:     {f1: 0.90},
 		eval.SetCrossScript:   {recall: 0.95},
 		eval.SetListsOriginal: {recall: 0.83},
 		eval.SetYenteUN:       {recall: 0.97},
@@ -76,7 +76,9 @@ func TestFloors(t *testing.T) {
 	runs := allRuns(t)
 	sum := eval.Summarize(runs, match.DefaultThreshold)
 	t.Logf("summary at %.2f: %+v", match.DefaultThreshold, sum)
-	if sum.VariantRecall < 0.975 || sum.VariantTop1 < 0.96 || sum.UnlistedFPRate > 0.013 || sum.NearMissFPRate > 0.02 {
+	// The summary floors are the targets (recall 0.99, unlisted
+	// false positives 1%, near-miss 5%), near-miss tighter.
+	if sum.VariantRecall < 0.99 || sum.VariantTop1 < 0.975 || sum.UnlistedFPRate > 0.01 || sum.NearMissFPRate > 0.02 {
 		t.Errorf("summary below floors: %+v", sum)
 	}
 	for _, r := range runs {
