@@ -45,6 +45,7 @@ func TestExamples(t *testing.T) {
 		{"Сбербанк России", "sberbank"},
 		{"Владимир Путин", "putin, vladimir"},
 		{"华为技术有限公司", "huawei technologies co"},
+		{"華為技術有限公司", "huawei technologies co"}, // traditional characters
 		{"大疆创新", "dji"},
 		{"商汤科技", "sensetime"},
 		{"Hik-Vision", "hikvision"},
