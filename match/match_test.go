@@ -267,6 +267,8 @@ func TestComparePhenomena(t *testing.T) {
 		match         bool
 	}{
 		{"Tom Hanssen", "Thomas Hanssen", true},                      // nickname (nicknames.tsv)
+		{"Pyotr Kuznetsov", "Peter Kuznetsov", true},                 // one given name in two languages
+		{"Jack Morales", "Juan Morales", false},                      // a nickname is not another language's form
 		{"Chiang Ching-kuo", "Jiang Jingguo", true},                  // Wade-Giles (wade_giles.tsv)
 		{"Chang Hsueh-liang", "Zhang Xueliang", true},                // Wade-Giles
 		{"Su Wenhua", "Xu Wenhua", true},                             // pinyin x, s, sh confused
