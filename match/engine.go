@@ -60,6 +60,7 @@ type wordInfo struct {
 	nick     []uint16 // its lines in nicknames.tsv (a given name), or nil
 	idf      float64
 	location bool
+	series   bool // a number or Roman numeral (isSeriesMarker)
 }
 
 // indexedName is one searchable form of one entity's name or alias.
@@ -217,7 +218,7 @@ func newEngine(es []clearance.Entity) *engine {
 		}
 		id := int32(len(e.words))
 		e.vocab[w] = id
-		e.words = append(e.words, wordInfo{form: newForm(w), location: tab.locations[w], nick: tab.nicknames[w]})
+		e.words = append(e.words, wordInfo{form: newForm(w), location: tab.locations[w], nick: tab.nicknames[w], series: isSeriesMarker(w)})
 		e.postings = append(e.postings, nil)
 		return id
 	}
@@ -408,6 +409,7 @@ type queryWord struct {
 	syllabic byte
 	weight   float64
 	location bool
+	series   bool     // a number or Roman numeral (isSeriesMarker)
 	nick     []uint16 // its lines in nicknames.tsv (a given name), or nil
 	exps     []expansion
 }
@@ -868,6 +870,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 			qw.syllabic = syllabic
 		}
 		qw.location = tab.locations[w]
+		qw.series = isSeriesMarker(w)
 		qw.nick = tab.nicknames[w]
 		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {
@@ -1023,7 +1026,7 @@ func (e *engine) compareOne(q Query, ent *clearance.Entity) clearance.Match {
 					n.words = append(n.words, id)
 					continue
 				}
-				scr.extra = append(scr.extra, wordInfo{form: newForm(w), idf: e.idfUnknown, location: tab.locations[w], nick: tab.nicknames[w]})
+				scr.extra = append(scr.extra, wordInfo{form: newForm(w), idf: e.idfUnknown, location: tab.locations[w], nick: tab.nicknames[w], series: isSeriesMarker(w)})
 				n.words = append(n.words, -int32(len(scr.extra)))
 			}
 			r := scr.score(e, qws, qa, &n, ent, q)

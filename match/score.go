@@ -62,11 +62,15 @@ type scorer struct {
 	expFor     *queryWord // the query whose expansions expByWord holds
 	// joins memoises the keys of two words written together (see
 	// joinedKeys); cleared per search.
-	joins  map[[2]string]*joinedKey
-	pairs  []pair
-	chosen []pair
-	usedQ  []bool
-	usedN  []bool
+	joins map[[2]string]*joinedKey
+	// legalQ holds the words of the query's legal forms (see inLegalForm),
+	// for the query whose first word is legalFor.
+	legalQ   []form
+	legalFor *queryWord
+	pairs    []pair
+	chosen   []pair
+	usedQ    []bool
+	usedN    []bool
 	// queryExtra is each query word's weight in the denominator when it has
 	// no partner (0 when it has one).
 	queryExtra []float64
@@ -116,7 +120,7 @@ func (s *scorer) indexExpansions(qws []queryWord) {
 // belongs to the last query (compared by address, which a new query's
 // words may reuse).
 func (s *scorer) reset() {
-	s.expFor, s.detail = nil, false
+	s.expFor, s.legalFor, s.detail = nil, nil, false
 	s.extra = s.extra[:0]
 	clear(s.joins)
 }
@@ -139,7 +143,26 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 		}
 	}
-	series := !n.person && q.Type != clearance.Person
+	// Two numbers of a series ("Partners V" / "Partners VI", "Trust 2004-1"
+	// / "Trust 2005-1"): sibling funds, trusts or vessels of one sponsor,
+	// worth an analyst's look but not the same entity: a partial pair at
+	// part weight, the listed name's average word's (a number's own rarity
+	// says little). Not in a person's name, where a letter is an initial.
+	series := false
+	if !n.person && q.Type != clearance.Person {
+		for i := range qws {
+			if !qws[i].series {
+				continue
+			}
+			for j, id := range n.words {
+				if wi := s.word(e, id); wi.series && wi.text != qws[i].text {
+					series = true
+					w := s.sumIDF(e, n, 0, len(n.words)-1) / float64(len(n.words)) * seriesWeight
+					s.pairs = append(s.pairs, pair{i, -1, j, -1, seriesSimilarity, w, kindSeries})
+				}
+			}
+		}
+	}
 	for i := range qws {
 		qw := &qws[i]
 		for j, id := range n.words {
@@ -150,18 +173,13 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			}
 			w := wi.idf
 			switch {
-			case series && qw.text != wi.text && isSeriesMarker(qw.text) && isSeriesMarker(wi.text):
-				// Two numbers of a series ("Partners V" / "Partners VI",
-				// "Trust 2004-1" / "Trust 2005-1"): sibling funds, trusts or
-				// vessels of one sponsor, worth an analyst's look but not
-				// the same entity: a partial pair at part weight.
-				// (The weight is the listed name's average word's: a
-				// number's own rarity says little.)
-				sim, kind, w = seriesSimilarity, kindSeries, s.sumIDF(e, n, 0, len(n.words)-1)/float64(len(n.words))*seriesWeight
 			case len(qw.text) == 1 && len(wi.text) > 1 && wi.text[0] == qw.text[0]:
 				// The query gives an initial of a listed name: consistent,
-				// and better evidence than a missing name.
-				sim, kind = queryInitialSimilarity, kindInitial
+				// and better evidence than a missing name (but V is not
+				// an initial of VI where both number a series).
+				if !series || !qw.series || !wi.series {
+					sim, kind = queryInitialSimilarity, kindInitial
+				}
 			case len(wi.text) == 1 && len(qw.text) > 1 && qw.text[0] == wi.text[0]:
 				// The list gives only an initial: the query's full name is
 				// not confirmed, so it counts half, at its own weight.
@@ -410,7 +428,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	s.listedExtra = resetFloats(s.listedExtra, len(n.words))
 	s.order = s.order[:0]
 	for j, id := range n.words {
-		if !s.usedN[j] && !n.person && len(qa.legal) > 0 && inLegalForm(qa, s.word(e, id)) {
+		if !s.usedN[j] && !n.person && len(qa.legal) > 0 && s.inLegalForm(qws, qa, s.word(e, id)) {
 			// A listed word the query's legal form spells ("JOYNT STOCK
 			// COMPANY" listed, "Joint Stock Company" asked): the list's
 			// form went unrecognised for a typo, not a word of the name.
@@ -533,26 +551,35 @@ const personCoveredFactor = 0.25
 const legalPartnerFactor = 0.1
 
 // inLegalForm reports whether w, a listed word of four letters or more, is
-// a word of one of the query's legal forms, exactly or with a typo.
-func inLegalForm(qa analyzedName, w *wordInfo) bool {
+// a word of one of the query's legal forms, exactly or with a typo. The
+// query's legal words are kept per query (legalFor).
+func (s *scorer) inLegalForm(qws []queryWord, qa analyzedName, w *wordInfo) bool {
 	if len(w.text) < 4 {
 		return false
 	}
-	for _, ig := range qa.ignored {
-		if !strings.HasPrefix(ig.Reason, reasonLegalForm) {
+	if s.legalFor != &qws[0] {
+		s.legalFor = &qws[0]
+		s.legalQ = s.legalQ[:0]
+		for _, ig := range qa.ignored {
+			if strings.HasPrefix(ig.Reason, reasonLegalForm) {
+				for _, lw := range strings.Fields(ig.Token) {
+					if len(lw) >= 4 {
+						s.legalQ = append(s.legalQ, newForm(lw))
+					}
+				}
+			}
+		}
+	}
+	for i := range s.legalQ {
+		f := &s.legalQ[i]
+		if f.text[0] != w.text[0] || abs(len(f.text)-len(w.text)) > 2 {
 			continue
 		}
-		for _, lw := range strings.Fields(ig.Token) {
-			if len(lw) < 4 || lw[0] != w.text[0] {
-				continue
-			}
-			if lw == w.text {
-				return true
-			}
-			f := newForm(lw)
-			if sim, _ := similarity(&f, &w.form, false); sim > 0 {
-				return true
-			}
+		if f.text == w.text {
+			return true
+		}
+		if sim, _ := similarity(f, &w.form, false); sim > 0 {
+			return true
 		}
 	}
 	return false
@@ -824,7 +851,7 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 	for j := range n.words {
 		if !pairedN[j] {
 			kind := kindNone
-			if !n.person && len(qa.legal) > 0 && inLegalForm(qa, s.word(e, n.words[j])) {
+			if !n.person && len(qa.legal) > 0 && s.inLegalForm(qws, qa, s.word(e, n.words[j])) {
 				kind = kindLegalForm // weighs legalPartnerFactor (see score)
 				legalN++
 			} else {
