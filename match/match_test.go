@@ -356,7 +356,8 @@ func TestLongQuery(t *testing.T) {
 
 // FuzzSearch checks that no query panics or returns a score outside 0..1.
 func FuzzSearch(f *testing.F) {
-	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff"} {
+	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff",
+		"Blackstone Partners V L.P.", "Trust 2004-1", "Shoigu Shoigu Sergey", "Volga Joint Stock Company", "Mazixon GmbH & Co. KG", "Abd Alah Al Nasser"} {
 		f.Add(s)
 	}
 	ix := fullIndex(f)
@@ -364,6 +365,36 @@ func FuzzSearch(f *testing.F) {
 		for _, m := range ix.Search(match.Query{Name: s, Explain: true, Threshold: 0.5}) {
 			if m.Score < 0 || m.Score > 1 || m.Explanation == nil {
 				t.Fatalf("%q: bad match %+v", s, m)
+			}
+		}
+	})
+}
+
+// FuzzCompare scores arbitrary pairs: scores stay in 0..1, an explanation
+// is always given, and the name score is what the contributions add up to.
+func FuzzCompare(f *testing.F) {
+	for _, p := range [][2]string{{"Blackstone Partners V L.P.", "Blackstone Partners VI L.P."}, {"Trust 2004-1", "Trust 2005-1"},
+		{"Shoigu Shoigu Sergey", "Sergey Shoigu"}, {"Volga Joint Stock Company", "VOLGA JOYNT STOCK COMPANY"}, {"V I X", "ii iv 7"},
+		{"Anjem Iftikhar Choudary", "Anjem Choudary"}, {"", "x"}, {"\xff", "co ltd"}} {
+		f.Add(p[0], p[1], false)
+	}
+	ix := fullIndex(f)
+	f.Fuzz(func(t *testing.T, q, listed string, person bool) {
+		typ := clearance.Organization
+		if person {
+			typ = clearance.Person
+		}
+		m := ix.Compare(match.Query{Name: q, Type: typ, Explain: true}, clearance.Entity{ID: "x", Name: listed, Type: typ})
+		if m.Score < 0 || m.Score > 1 || math.IsNaN(m.Score) {
+			t.Fatalf("%q / %q: score %v", q, listed, m.Score)
+		}
+		if x := m.Explanation; x != nil {
+			sum := 0.0
+			for _, a := range x.Alignments {
+				sum += a.Contribution
+			}
+			if math.Abs(sum-x.NameScore) > 1e-6 {
+				t.Fatalf("%q / %q: contributions %v, name score %v", q, listed, sum, x.NameScore)
 			}
 		}
 	})
