@@ -276,6 +276,8 @@ func TestComparePhenomena(t *testing.T) {
 		{"Peter Smyrth", "Peter Smyth", true},                        // a consonant typed into a short word
 		{"Abdul Rahim Wardak Haqqani", "Abdul Rahim Wardak", true},   // a fuller name: one trailing name more
 		{"李明华", "李明辉", false},                                        // another Han character, another name
+		{"王石明", "王市明", false},                                        // one pinyin (shi), another character and tone
+		{"王國明", "王国明", true},                                         // traditional and simplified forms of one character
 		{"박정수", "박정우", false},                                        // another Hangul syllable
 		{"Karim Anwar Salem Yusuf", "Karim Anwar Salem Ali", false},  // another known name in one place
 		{"Mohamed Uld Salem", "Mohamed Ould Salem", true},            // a vowel digraph at the start (ou/u)

@@ -434,5 +434,32 @@ func syllabicScript(s string) byte {
 	return out
 }
 
+var tonedArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Style = pinyin.Tone3
+	return a
+}()
+
+// hanReadings returns the toned pinyin of each Han character of s, in order
+// (石 shi2, 市 shi4), or nil when s holds a character that is not Han or a
+// separator: only then does a character stand for one word.
+func hanReadings(s string) []string {
+	var out []string
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			py := pinyin.LazyPinyin(string(r), tonedArgs)
+			if len(py) == 0 {
+				return nil
+			}
+			out = append(out, py[0])
+		case unicode.IsSpace(r) || unicode.IsPunct(r):
+		default:
+			return nil
+		}
+	}
+	return out
+}
+
 // hasCJK reports whether s holds Han, Hangul or kana.
 func hasCJK(s string) bool { return syllabicScript(s) != syllabicNone }

@@ -67,10 +67,14 @@ type scorer struct {
 	// for the query whose first word is legalFor.
 	legalQ   []form
 	legalFor *queryWord
-	pairs    []pair
-	chosen   []pair
-	usedQ    []bool
-	usedN    []bool
+	// hanQ holds the toned readings of the Han characters of the query
+	// hanFor (see sameHanReading).
+	hanQ   []string
+	hanFor string
+	pairs  []pair
+	chosen []pair
+	usedQ  []bool
+	usedN  []bool
 	// queryExtra is each query word's weight in the denominator when it has
 	// no partner (0 when it has one).
 	queryExtra []float64
@@ -330,6 +334,10 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 		if sy := qws[p.q0].syllabic; sy != syllabicNone && p.sim < 1 && (n.cjk || sy == syllabicHan || p.kind == kindTypo) {
 			continue
 		}
+		if n.cjk && qws[p.q0].syllabic == syllabicHan && p.q1 < 0 && p.n1 < 0 && !s.sameHanReading(e, q.Name, qws, n, p.q0, p.n0) {
+			// One pinyin, another character: 高石早苗 is not 高市早苗.
+			continue
+		}
 		for k := qlo; k <= qhi; k++ {
 			s.usedQ[k] = true
 		}
@@ -583,6 +591,54 @@ func (s *scorer) inLegalForm(qws []queryWord, qa analyzedName, w *wordInfo) bool
 		}
 	}
 	return false
+}
+
+// sameHanReading reports whether query word i and listed word j, both
+// read from one Han character, are characters with the same toned reading
+// (shi2 is not shi4; a traditional and a simplified form of one character,
+// 華 and 华, read alike). Where it cannot tell which character a word was
+// read from (company words, Japanese readings) it says yes.
+func (s *scorer) sameHanReading(e *engine, query string, qws []queryWord, n *indexedName, i, j int) bool {
+	if s.hanFor != query {
+		s.hanFor = query
+		s.hanQ = s.hanQ[:0]
+		words := make([]string, len(qws))
+		for k := range qws {
+			words[k] = qws[k].text
+		}
+		s.hanQ = alignHan(words, hanReadings(query), s.hanQ)
+	}
+	if s.hanQ == nil {
+		return true
+	}
+	words := make([]string, len(n.words))
+	for k, id := range n.words {
+		words[k] = s.word(e, id).text
+	}
+	l := alignHan(words, hanReadings(n.listed), nil)
+	if l == nil {
+		return true
+	}
+	return s.hanQ[i] == l[j]
+}
+
+// alignHan gives each word the toned reading of the character it was read
+// from, walking both in order (a syllable set aside, "zao" read as a legal
+// form, is skipped), or nil when some word is not such a syllable.
+func alignHan(words, readings []string, out []string) []string {
+	out = out[:0]
+	r := 0
+	for _, w := range words {
+		for r < len(readings) && strings.TrimRight(readings[r], "012345") != w {
+			r++
+		}
+		if r == len(readings) {
+			return nil
+		}
+		out = append(out, readings[r])
+		r++
+	}
+	return out
 }
 
 // repeatFactor discounts a query word repeated where its twin is paired.
