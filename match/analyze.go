@@ -30,7 +30,19 @@ type analyzedName struct {
 // name only legal forms of three letters or more count ("Nicolás Maduro
 // LLC"): two-letter ones are name parts there. If nothing but legal forms and stop words
 // remain, they are kept as content: "AO" alone is a name, not a form.
-func analyze(words []string, person bool) analyzedName {
+func analyze(words []string, person bool) analyzedName { return analyzeWords(words, person, false) }
+
+// analyzeName analyses a name as written: in a name written only in Han
+// characters, a pinyin syllable is neither a legal form ("zao", 早, is not
+// ZAO; "ao", 奥, not AO) nor a stop word ("an", 安; "de", 德), while the
+// company words of han_terms.tsv are still legal forms.
+func analyzeName(name string, person bool) analyzedName {
+	return analyzeWords(normalizeWords(name), person, hanReadings(name) != nil)
+}
+
+// analyzeWords is analyze; han says the words were read from Han characters
+// only (see analyzeName).
+func analyzeWords(words []string, person, han bool) analyzedName {
 	var a analyzedName
 	// Canonical forms first, so that "joint stock co" is the legal form
 	// "joint stock company" and "intl" counts as "international".
@@ -45,6 +57,9 @@ func analyze(words []string, person bool) analyzedName {
 	for i := 0; i < len(canon); {
 		{
 			n, class := legalFormAt(canon, i)
+			if han && n == 1 && len(canon[i]) <= 3 {
+				n = 0 // a syllable
+			}
 			short := n == 1 && len(canon[i]) <= 2
 			// A two-letter form ("ag", "sa") counts when two other words
 			// remain or it ends a name of an organisation ("Siemens AG");
@@ -63,7 +78,7 @@ func analyze(words []string, person bool) analyzedName {
 			i++
 			continue
 		}
-		if tab.stopWords[w] && contentLeft(canon, i, 2) {
+		if tab.stopWords[w] && !han && contentLeft(canon, i, 2) {
 			a.ignored = append(a.ignored, clearance.IgnoredToken{Token: w, Reason: reasonStopWord})
 			i++
 			continue

@@ -190,7 +190,7 @@ func analyzeEntities(es []clearance.Entity) [][]analyzedListing {
 				var seen []string
 				for ni, listed := range ent.Names() {
 					for _, v := range nameVariants(listed) {
-						a := analyze(normalizeWords(v), person)
+						a := analyzeName(v, person)
 						if len(a.words) == 0 {
 							continue
 						}
@@ -811,7 +811,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 			}
 		}
 	}
-	qa := analyze(words, q.Type == clearance.Person)
+	qa := analyzeWords(words, q.Type == clearance.Person, hanReadings(q.Name) != nil)
 	if q.Type != clearance.Person {
 		qa = e.dropMisspeltLegalWords(qa, q.Name)
 	}
@@ -1014,7 +1014,7 @@ func (e *engine) compareOne(q Query, ent *clearance.Entity) clearance.Match {
 	bestScore := -1.0
 	for ni, listed := range ent.Names() {
 		for _, v := range nameVariants(listed) {
-			a := analyze(normalizeWords(v), ent.Type == clearance.Person)
+			a := analyzeName(v, ent.Type == clearance.Person)
 			if len(a.words) == 0 {
 				continue
 			}

@@ -103,6 +103,14 @@ func TestAnalyze(t *testing.T) {
 			t.Errorf("analyze(%q) = %q, want %q", in, got, want)
 		}
 	}
+	// In a name written in Han, a pinyin syllable is neither a legal form
+	// nor a stop word (早 zao is not ZAO, 安 an not "an").
+	if got := analyzeName("高石早苗", true).words; strings.Join(got, " ") != "gao shi zao miao" {
+		t.Errorf("analyzeName(高石早苗) = %q", got)
+	}
+	if got := analyzeName("长安", false).words; strings.Join(got, " ") != "chang an" {
+		t.Errorf("analyzeName(长安) = %q", got)
+	}
 	// A name that is only a legal form keeps it as content.
 	a = analyze([]string{"ao"}, false)
 	if len(a.words) != 1 || a.words[0] != "ao" {

@@ -533,8 +533,10 @@ func (s *scorer) substitutions(e *engine, qws []queryWord, n *indexedName) {
 		}
 		for j := range n.words {
 			wj := s.word(e, n.words[j])
+			// (Two equal words left unpaired are two characters of one
+			// pinyin, 石 and 市: a substitution too.)
 			if s.usedN[j] || wj.location || len(wj.text) <= 2 ||
-				strings.HasPrefix(wj.text, qws[i].text) || strings.HasPrefix(qws[i].text, wj.text) {
+				wj.text != qws[i].text && (strings.HasPrefix(wj.text, qws[i].text) || strings.HasPrefix(qws[i].text, wj.text)) {
 				continue
 			}
 			before := i > 0 && j > 0 && s.partner[2*(i-1)+1] == j-1
@@ -917,7 +919,7 @@ func (s *scorer) explain(e *engine, qws []queryWord, qa analyzedName, n *indexed
 				Weight: s.listedExtra[j]})
 		}
 	}
-	for _, ig := range analyze(normalizeWords(n.listed), n.person).ignored {
+	for _, ig := range analyzeName(n.listed, n.person).ignored {
 		ig.Reason += " (listed name)"
 		x.Ignored = append(x.Ignored, ig)
 	}
