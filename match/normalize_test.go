@@ -108,8 +108,8 @@ func TestAnalyze(t *testing.T) {
 	if got := analyzeName("高石早苗", true).words; strings.Join(got, " ") != "gao shi zao miao" {
 		t.Errorf("analyzeName(高石早苗) = %q", got)
 	}
-	if got := analyzeName("长安", false).words; strings.Join(got, " ") != "chang an" {
-		t.Errorf("analyzeName(长安) = %q", got)
+	if got := analyzeName("西安", false).words; strings.Join(got, " ") != "xi an" {
+		t.Errorf("analyzeName(西安) = %q", got)
 	}
 	// A name that is only a legal form keeps it as content.
 	a = analyze([]string{"ao"}, false)
