@@ -411,7 +411,8 @@ func TestLongQuery(t *testing.T) {
 
 // FuzzSearch checks that no query panics or returns a score outside 0..1.
 func FuzzSearch(f *testing.F) {
-	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff"} {
+	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff",
+		"블라디미르 블라디미로비치 푸틴", "ウラジーミル・プーチン", "세르게이 라브로프 LLC"} {
 		f.Add(s)
 	}
 	ix := fullIndex(f)
