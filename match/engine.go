@@ -38,6 +38,11 @@ type engine struct {
 	phonetic map[string][]int32 // phonetic key → word ids
 	abjad    map[string][]int32 // abjadKey → word ids
 	roman    map[string][]int32 // romanKey → word ids (Said/Saeed are no typo apart)
+	// loanKeys maps the skeleton of a word's loan form (two consonants or
+	// more) to its row of loanIDs, the word ids, for Hangul and katakana
+	// transcriptions of foreign names (see loan.go).
+	loanKeys map[string]int32
+	loanIDs  [][]int32
 
 	// expansions caches expand's answer for listed words (not transliterated
 	// from an abjad), which recur across queries: word id → *[]expansion.
@@ -211,7 +216,8 @@ func analyzeEntities(es []clearance.Entity) [][]analyzedListing {
 
 func newEngine(es []clearance.Entity) *engine {
 	e := &engine{vocab: make(map[string]int32, 1<<16), joined: make(map[string][]int32, 1<<17), acronyms: make(map[string][]int32, 1<<14),
-		phonetic: make(map[string][]int32, 1<<15), abjad: make(map[string][]int32, 1<<15), roman: make(map[string][]int32, 1<<15)}
+		phonetic: make(map[string][]int32, 1<<15), abjad: make(map[string][]int32, 1<<15), roman: make(map[string][]int32, 1<<15),
+		loanKeys: make(map[string]int32, 1<<15)}
 	wordID := func(w string) int32 {
 		if id, ok := e.vocab[w]; ok {
 			return id
@@ -290,6 +296,7 @@ func newEngine(es []clearance.Entity) *engine {
 		id int32
 	}
 	dels := make([]del, 0, len(e.words)*24)
+	var formBuf, skelBuf []byte
 	for id, w := range e.words {
 		e.maxWord = max(e.maxWord, len(w.text))
 		if len(w.text) > shortWord && !isDigits(w.text) {
@@ -304,6 +311,20 @@ func newEngine(es []clearance.Entity) *engine {
 		if k := abjadKey(w.text); len(k) >= 2 {
 			e.words[id].abjad = k
 			e.abjad[k] = append(e.abjad[k], int32(id))
+		}
+		// (Into reused buffers: a key string is made once per skeleton.)
+		if form, ok := appendLatinLoanForm(formBuf[:0], w.text); ok {
+			formBuf = form
+			if k, n := appendLoanSkeleton(skelBuf[:0], form); n >= 2 {
+				skelBuf = k
+				row, ok := e.loanKeys[string(k)]
+				if !ok {
+					row = int32(len(e.loanIDs))
+					e.loanKeys[string(k)] = row
+					e.loanIDs = append(e.loanIDs, nil)
+				}
+				e.loanIDs[row] = append(e.loanIDs[row], int32(id))
+			}
 		}
 	}
 	// Place the hashes into buckets by their top bits (a counting sort: a
@@ -412,6 +433,26 @@ type queryWord struct {
 	series   bool     // a number or Roman numeral (isSeriesMarker)
 	nick     []uint16 // its lines in nicknames.tsv (a given name), or nil
 	exps     []expansion
+
+	// loan: the first word of a run of Hangul syllables, or a katakana
+	// word, holds the run with its loan readings (see loan.go).
+	loan *loanRun
+}
+
+// katakanaLoan reports whether qw is a katakana word with loan readings.
+func (qw *queryWord) katakanaLoan() bool { return qw.loan != nil && !qw.loan.hangul }
+
+// hangulLoan reports whether qw starts a run of Hangul syllables with loan
+// readings.
+func (qw *queryWord) hangulLoan() bool { return qw.loan != nil && qw.loan.hangul }
+
+// loanWords returns the ids of the listed words whose loan form has the
+// skeleton k.
+func (e *engine) loanWords(k string) []int32 {
+	if row, ok := e.loanKeys[k]; ok {
+		return e.loanIDs[row]
+	}
+	return nil
 }
 
 // expand finds the vocabulary words a query word may stand for: itself, the
@@ -420,7 +461,7 @@ type queryWord struct {
 func (e *engine) expand(qw *queryWord, sc *searchScratch) []expansion {
 	w := qw.text
 	self, listed := e.vocab[w]
-	if listed && !qw.abjad {
+	if listed && !qw.abjad && !qw.katakanaLoan() {
 		if p := e.expansions[self].Load(); p != nil {
 			return *p
 		}
@@ -528,6 +569,14 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 		// The word without the article the lists often drop (الطيب, Tayeb).
 		for _, id := range e.abjad[abjadKey(w[2:])] {
 			add(id)
+		}
+	}
+	if qw.katakanaLoan() {
+		// The listed words a katakana word may transcribe (プーチン, Putin).
+		for _, a := range qw.loan.alts {
+			for _, id := range e.loanWords(a.skel) {
+				add(id)
+			}
 		}
 	}
 	if qw.alt.text != "" {
@@ -703,6 +752,27 @@ func (e *engine) searchOne(ix *Index, q Query) []clearance.Match {
 			}
 		}
 	}
+	// A run of Hangul syllables may transcribe a foreign name (블라디미르,
+	// Vladimir): the names holding a listed word it may stand for, credited
+	// with the run's weight (the scorer pairs the run only where the
+	// syllables found no partner of their own).
+	for i := range qws {
+		qw := &qws[i]
+		if !qw.hangulLoan() {
+			continue
+		}
+		w := 0.0
+		for k := i; k <= qw.loan.to; k++ {
+			w += effectiveWeight(&qws[k])
+		}
+		for _, a := range qw.loan.alts {
+			for _, id := range e.loanWords(a.skel) {
+				if loanMatch(qw.loan.alts, latinLoanForm(e.words[id].text), true) > 0 {
+					queue(e.postings[id], i, w*loanSimilarity)
+				}
+			}
+		}
+	}
 	total := 0.0
 	for i := range qws {
 		total += effectiveWeight(&qws[i])
@@ -824,6 +894,12 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		qa.words, qa.surface = qa.words[:maxQueryWords], qa.surface[:maxQueryWords]
 	}
 	qws := make([]queryWord, len(qa.words))
+	if runs := loanRuns(q.Name); runs != nil {
+		for i := range qws {
+			qws[i].surface = qa.surface[i]
+		}
+		markLoanRuns(runs, qws)
+	}
 	abjad, syllabic := hasAbjad(q.Name), syllabicScript(q.Name)
 	// An Arabic-script word: its skeleton from its letters, and its Persian
 	// reading (where that differs) with that reading's skeleton.

@@ -293,6 +293,67 @@ func TestComparePhenomena(t *testing.T) {
 	}
 }
 
+// TestForeignNamesInHangulAndKana: a foreign name transcribed in katakana
+// or Hangul finds its Latin spelling by its consonant skeleton (loan.go),
+// while another foreign name and Korean names stay apart.
+func TestForeignNamesInHangulAndKana(t *testing.T) {
+	ix := fullIndex(t)
+	for _, c := range []struct {
+		query, listed string
+		typ           clearance.EntityType
+		match         bool
+	}{
+		{"ウラジーミル・プーチン", "PUTIN, Vladimir Vladimirovich", clearance.Person, true},
+		{"블라디미르 푸틴", "PUTIN, Vladimir Vladimirovich", clearance.Person, true},
+		{"セルゲイ・ラブロフ", "LAVROV, Sergey", clearance.Person, true},
+		{"세르게이 라브로프", "LAVROV, Sergey", clearance.Person, true},
+		{"セルゲイ・ショイグ", "SHOIGU, Sergey", clearance.Person, true},
+		{"세르게이 쇼이구", "SHOIGU, Sergey", clearance.Person, true},
+		{"ドミートリー・メドベージェフ", "MEDVEDEV, Dmitry", clearance.Person, true},
+		{"드미트리 메드베데프", "MEDVEDEV, Dmitry", clearance.Person, true},
+		{"アレクセイ・ナワリヌイ", "Alexei Navalny", clearance.Person, true},
+		{"ガスプロム", "Gazprom", clearance.Organization, true},
+		{"가스프롬", "Gazprom", clearance.Organization, true},
+		{"ロスネフチ", "Rosneft", clearance.Organization, true},
+		{"로스네프트", "Rosneft", clearance.Organization, true},
+		{"ファーウェイ", "Huawei", clearance.Organization, true},
+		{"화웨이", "Huawei", clearance.Organization, true},
+		// Another foreign name: one consonant more or other vowels.
+		{"ウラジーミル・プーチン", "POTANIN, Vladimir", clearance.Person, false},
+		{"블라디미르 푸틴", "POTANIN, Vladimir", clearance.Person, false},
+		{"セルゲイ・ラブロフ", "SHOIGU, Sergey", clearance.Person, false},
+		{"トヨタ", "Tata", clearance.Organization, false},
+		{"ガスプロム", "Gosprom", clearance.Organization, false}, // the skeleton alone: not enough for one word
+		// Korean names are not read as transcriptions: their syllables
+		// all read Han characters (수진 is s-s-n like Susan; 허서영 h-s-n
+		// like Hassan), and a native name of two syllables (그루) spells
+		// too short a skeleton.
+		{"수진 김", "Susan Gimm", clearance.Person, false},
+		{"허서영", "Hassan", clearance.Person, false},
+		{"그루 이", "Gelro I", clearance.Organization, false},
+	} {
+		m := ix.Compare(match.Query{Name: c.query, Type: c.typ}, clearance.Entity{Name: c.listed, Type: c.typ})
+		if got := m.Score >= match.DefaultThreshold; got != c.match {
+			t.Errorf("%s / %s: %.2f, want match %v", c.query, c.listed, m.Score, c.match)
+		}
+	}
+	for _, c := range []struct{ query, want string }{
+		{"ウラジーミル・プーチン", "putin, vladimir"},
+		{"블라디미르 블라디미로비치 푸틴", "putin, vladimir"},
+		{"セルゲイ・ラブロフ", "lavrov, sergei"},
+		{"드미트리 메드베데프", "medvedev, dmitry"},
+	} {
+		ms := ix.Search(match.Query{Name: c.query, Explain: true})
+		if len(ms) == 0 || !strings.Contains(strings.ToLower(ms[0].Name), c.want) {
+			t.Errorf("%q: first match %v, want %q", c.query, ms, c.want)
+			continue
+		}
+		if x := ms[0].Explanation; !slices.ContainsFunc(x.Alignments, func(a clearance.TokenAlignment) bool { return a.Kind == "transliteration" }) {
+			t.Errorf("%q: no transliteration in %+v", c.query, x.Alignments)
+		}
+	}
+}
+
 // TestCompareOrganisations: funds, trusts and vessels numbered in a series
 // are siblings, flagged for a look below an exact match; a legal form spelt
 // in letters is not taken for part of an acronym; a mistyped listed legal
@@ -359,7 +420,8 @@ func TestLongQuery(t *testing.T) {
 // FuzzSearch checks that no query panics or returns a score outside 0..1.
 func FuzzSearch(f *testing.F) {
 	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff",
-		"Blackstone Partners V L.P.", "Trust 2004-1", "Shoigu Shoigu Sergey", "Volga Joint Stock Company", "Mazixon GmbH & Co. KG", "Abd Alah Al Nasser"} {
+		"Blackstone Partners V L.P.", "Trust 2004-1", "Shoigu Shoigu Sergey", "Volga Joint Stock Company", "Mazixon GmbH & Co. KG", "Abd Alah Al Nasser",
+		"블라디미르 블라디미로비치 푸틴", "ウラジーミル・プーチン", "세르게이 라브로프 LLC"} {
 		f.Add(s)
 	}
 	ix := fullIndex(f)

@@ -278,16 +278,7 @@ func writeKana(b *strings.Builder, rs []rune) {
 			i++
 			continue
 		}
-		var v string
-		n := 1
-		if i+1 < len(rs) {
-			if w, ok := tab.script[string([]rune{r, toHiragana(rs[i+1])})]; ok {
-				v, n = w, 2
-			}
-		}
-		if n == 1 {
-			v = tab.script[string(r)]
-		}
+		v, n := kanaAt(rs, i)
 		if double && v != "" {
 			b.WriteByte(v[0])
 		}

@@ -202,7 +202,7 @@ func TestOSADistance(t *testing.T) {
 // normalising twice changes nothing.
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"Hangzhou Hikvision Digital Technology Co., Ltd.", "Сбербанк России", "华为技术有限公司",
-		"ウラジーミル・プーチン", "محمد علي", "김정은", "Влади́мир", "\xff\xfe", "ア\u0301"} {
+		"ウラジーミル・プーチン", "محمد علي", "김정은", "Влади́мир", "\xff\xfe", "ア\u0301", "블라디미르 푸틴", "ｳﾗｼﾞｰﾐﾙ"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -215,6 +215,25 @@ func FuzzNormalize(f *testing.F) {
 		}
 		if again := Normalize(n); again != n {
 			t.Fatalf("Normalize not idempotent on %q: %q then %q", s, n, again)
+		}
+		// The loan readings of its Hangul and katakana (loan.go) and of
+		// its words are well formed: each form has its skeleton.
+		for _, r := range loanRuns(s) {
+			if len(r.words) == 0 || len(r.alts) == 0 || len(r.alts) > maxLoanAlts {
+				t.Fatalf("loanRuns(%q): bad run %+v", s, r)
+			}
+			for _, a := range r.alts {
+				if !skeletonIs(a.form, a.skel) || !loanFormsAgree(a.form, a.form) {
+					t.Fatalf("loanRuns(%q): bad reading %+v", s, a)
+				}
+			}
+		}
+		for _, w := range strings.Fields(n) {
+			if f := latinLoanForm(w); f != "" {
+				if k, _ := loanSkeleton(f); !skeletonIs(f, k) || !loanFormsAgree(f, f) {
+					t.Fatalf("latinLoanForm(%q) = %q, skeleton %q", w, f, k)
+				}
+			}
 		}
 	})
 }

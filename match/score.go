@@ -331,7 +331,9 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 		if slices.Contains(s.usedQ[qlo:qhi+1], true) || slices.Contains(s.usedN[nlo:nhi+1], true) {
 			continue
 		}
-		if sy := qws[p.q0].syllabic; sy != syllabicNone && p.sim < 1 && (n.cjk || sy == syllabicHan || p.kind == kindTypo) {
+		// (A katakana word's loan reading pairs with a Latin word in any query.)
+		loan := p.kind == kindTranslit && qws[p.q0].katakanaLoan()
+		if sy := qws[p.q0].syllabic; sy != syllabicNone && p.sim < 1 && (n.cjk || sy == syllabicHan && !loan || p.kind == kindTypo) {
 			continue
 		}
 		if n.cjk && qws[p.q0].syllabic == syllabicHan && p.q1 < 0 && p.n1 < 0 && !s.sameHanReading(e, q.Name, qws, n, p.q0, p.n0) {
@@ -347,6 +349,9 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 		s.chosen = append(s.chosen, p)
 		num += p.sim * p.w
 		den += p.w
+	}
+	if !n.cjk {
+		num, den = s.pairLoanRuns(e, qws, n, num, den)
 	}
 	contradicted := 0 // unpartnered query words that are not place names
 	firstQ, lastQ := len(qws), -1
@@ -497,6 +502,41 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 	r.adjust = adjust
 	r.total = min(max(r.name+delta, 0), 1)
 	return r
+}
+
+// pairLoanRuns pairs each run of Hangul syllables none of which found a
+// partner with the listed word it may transcribe (블라디미르, Vladimir; see
+// loan.go): the Korean reading goes first, so that a Korean name keeps to
+// Korean names, and only a run the Korean reading leaves alone is read as a
+// foreign name. It returns the score's sums with the pairs added.
+func (s *scorer) pairLoanRuns(e *engine, qws []queryWord, n *indexedName, num, den float64) (float64, float64) {
+	for i := range qws {
+		qw := &qws[i]
+		if !qw.hangulLoan() || slices.Contains(s.usedQ[i:qw.loan.to+1], true) {
+			continue
+		}
+		best, bestSim, bestW := -1, 0.0, 0.0
+		for j, id := range n.words {
+			if s.usedN[j] {
+				continue
+			}
+			wi := s.word(e, id)
+			if sim := loanMatch(qw.loan.alts, latinLoanForm(wi.text), true); sim > bestSim || sim > 0 && sim == bestSim && wi.idf > bestW {
+				best, bestSim, bestW = j, sim, wi.idf
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		for k := i; k <= qw.loan.to; k++ {
+			s.usedQ[k] = true
+		}
+		s.usedN[best] = true
+		s.chosen = append(s.chosen, pair{i, qw.loan.to, best, -1, bestSim, bestW, kindTranslit})
+		num += bestSim * bestW
+		den += bestW
+	}
+	return num, den
 }
 
 // substitutions finds, in a person's name, the listed words that the query

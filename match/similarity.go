@@ -273,6 +273,12 @@ func vowelSwap(a, b string) bool {
 // Arabic-script word (Arabic and Persian: رضایی is "rdaii" and "rzaii").
 func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, string) {
 	s, kind := similarity(&qw.form, &w.form, bothListed)
+	if qw.katakanaLoan() && s < loanSimilarity {
+		// A katakana transcription of a foreign name (see loan.go).
+		if ls := loanMatch(qw.loan.alts, latinLoanForm(w.text), false); ls > s {
+			return ls, kindTranslit
+		}
+	}
 	if !qw.abjad {
 		return s, kind
 	}
