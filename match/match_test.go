@@ -60,10 +60,15 @@ func TestExamples(t *testing.T) {
 		{"Tehran Gazprom Russkaya Holding, OOO", "gazprom russkaya"}, // a city and a generic word added
 		{"Yevgeniy Prigozhin", "prigozhin"},
 		{"Evgeny Prigozhin", "prigozhin"},
-		{"رضایی حسین محمد", "rezaei, hossein"}, // Persian ض is z: not RA'D, Muhammad Hasan
-		{"金正恩", "kim, jong un"},                // hanja read as Korean, not jin zheng en
-		{"Wali, Nur", "wali, noor"},            // a three-letter name in another romanisation
-		{"Abd Alah Al Nasser", "al nasser"},    // written apart and romanised differently (Abdulah)
+		{"رضایی حسین محمد", "rezaei, hossein"},   // Persian ض is z: not RA'D, Muhammad Hasan
+		{"金正恩", "kim, jong un"},                  // hanja read as Korean, not jin zheng en
+		{"Wali, Nur", "wali, noor"},              // a three-letter name in another romanisation
+		{"Abd Alah Al Nasser", "al nasser"},      // written apart and romanised differently (Abdulah)
+		{"व्लादिमीर पुतिन", "putin, vladimir"},   // Devanagari
+		{"भ्लादिमिर पुटिन", "putin, vladimir"},   // Nepali writes v as bh
+		{"ভ্লাদিমির পুতিন", "putin, vladimir"},   // so does Bengali
+		{"ವ್ಲಾದಿಮಿರ್ ಪುತಿನ್", "putin, vladimir"}, // Kannada
+		{"हाफ़िज़ सईद", "hafiz"},                 // a nukta letter: ज़ z
 	} {
 		ms := ix.Search(match.Query{Name: c.query, Explain: true})
 		if len(ms) == 0 {
@@ -285,6 +290,20 @@ func TestComparePhenomena(t *testing.T) {
 		{"Abdul Kabir Abdul Jan", "Abdul Kabir Mohammad Jan", false}, // a repeated name in another's place
 		{"Karim Tariq Salem Haddad", "Karim Haddad", true},           // the whole listed name inside a fuller one
 		{"Max L. Miller", "Lucy Miller", false},                      // an initial does not confirm a listed name
+		{"व्लादिमीर पुतिन", "Vladimir Putin", true},                  // Indic scripts: the virama, vowel signs, Hindi schwa deletion
+		{"नरेन्द्र मोदी", "Narendra Modi", true},
+		{"इमरान ख़ान", "Imran Khan", true},
+		{"ইমরান খান", "Imran Khan", true},
+		{"শেখ হাসিনা", "Sheikh Hasina", true},
+		{"ਅਮਰਿੰਦਰ ਸਿੰਘ", "Amarinder Singh", true},
+		{"અમિત શાહ", "Amit Shah", true},
+		{"முத்துவேல் கருணாநிதி ஸ்டாலின்", "Muthuvel Karunanidhi Stalin", true},
+		{"చంద్రబాబు నాయుడు", "Chandrababu Naidu", true},
+		{"ಬಸವರಾಜ ಬೊಮ್ಮಾಯಿ", "Basavaraj Bommai", true},
+		{"പിണറായി വിജയൻ", "Pinarayi Vijayan", true},
+		{"राहुल गांधी", "Narendra Modi", false}, // other names
+		{"व्लादिमीर पोतानिन", "Vladimir Putin", false},
+		{"ইমরান খান", "Imran Hossain", false},
 	} {
 		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Person}, clearance.Entity{Name: c.listed, Type: clearance.Person})
 		if got := m.Score >= match.DefaultThreshold; got != c.match {
@@ -359,7 +378,8 @@ func TestLongQuery(t *testing.T) {
 // FuzzSearch checks that no query panics or returns a score outside 0..1.
 func FuzzSearch(f *testing.F) {
 	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff",
-		"Blackstone Partners V L.P.", "Trust 2004-1", "Shoigu Shoigu Sergey", "Volga Joint Stock Company", "Mazixon GmbH & Co. KG", "Abd Alah Al Nasser"} {
+		"Blackstone Partners V L.P.", "Trust 2004-1", "Shoigu Shoigu Sergey", "Volga Joint Stock Company", "Mazixon GmbH & Co. KG", "Abd Alah Al Nasser",
+		"भ्लादिमिर पुटिन", "ইমরান খান", "ಬಸವರಾಜ ಬೊಮ್ಮಾಯಿ"} {
 		f.Add(s)
 	}
 	ix := fullIndex(f)
