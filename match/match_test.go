@@ -69,6 +69,7 @@ func TestExamples(t *testing.T) {
 		{"ভ্লাদিমির পুতিন", "putin, vladimir"},   // so does Bengali
 		{"ವ್ಲಾದಿಮಿರ್ ಪುತಿನ್", "putin, vladimir"}, // Kannada
 		{"हाफ़िज़ सईद", "hafiz"},                 // a nukta letter: ज़ z
+		{"ፊሊጶስ ወልደዮሃንስ", "woldeyohannes"},        // Ethiopic (Tigrinya)
 	} {
 		ms := ix.Search(match.Query{Name: c.query, Explain: true})
 		if len(ms) == 0 {
@@ -301,6 +302,9 @@ func TestComparePhenomena(t *testing.T) {
 		{"చంద్రబాబు నాయుడు", "Chandrababu Naidu", true},
 		{"ಬಸವರಾಜ ಬೊಮ್ಮಾಯಿ", "Basavaraj Bommai", true},
 		{"പിണറായി വിജയൻ", "Pinarayi Vijayan", true},
+		{"ዐቢይ አሕመድ", "Abiy Ahmed", true}, // Ethiopic
+		{"ኢሳይያስ አፈወርቂ", "Isaias Afwerki", true},
+		{"ዐቢይ አሕመድ", "Meles Zenawi", false},
 		{"राहुल गांधी", "Narendra Modi", false}, // other names
 		{"व्लादिमीर पोतानिन", "Vladimir Putin", false},
 		{"ইমরান খান", "Imran Hossain", false},

@@ -108,6 +108,8 @@ func TestNormalize(t *testing.T) {
 		{"പിണറായി വിജയൻ", "pinarayi vijayan"},   // chillu ൻ
 		{"തിരുവനന്തപുരം", "thiruvananthapuram"}, // final anusvara m
 		{"२०२४ क", "2024 ka"},                   // Devanagari digits; one consonant keeps its vowel
+		{"ዐቢይ አሕመድ", "abiy ahmed"},              // Ethiopic: the 6th order is the consonant alone
+		{"መለስ ዜናዊ", "meles zenawi"},
 		{"ＡＢＣ　１２３", "abc 123"},
 		{"١٢٣", "123"},
 		{"", ""},
@@ -237,7 +239,7 @@ func TestOSADistance(t *testing.T) {
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"Hangzhou Hikvision Digital Technology Co., Ltd.", "Сбербанк России", "华为技术有限公司",
 		"ウラジーミル・プーチン", "محمد علي", "김정은", "Влади́мир", "\xff\xfe", "ア\u0301",
-		"व्लादिमीर पुतिन", "ভ্লাদিমির পুতিন", "ವ್ಲಾದಿಮಿರ್ ಪುತಿನ್", "सिंह\u200dं्", "ਸਿੱਧੂ", "ங்கஃப", "ം്ൻ", "ि्ं"} {
+		"व्लादिमीर पुतिन", "ভ্লাদিমির পুতিন", "ವ್ಲಾದಿಮಿರ್ ಪುತಿನ್", "सिंह\u200dं्", "ਸਿੱਧੂ", "ங்கஃப", "ം്ൻ", "ि्ं", "ዐቢይ አሕመድ"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -123,7 +123,7 @@ func loadTables() (*tables, error) {
 		wadeGiles:      map[string]string{},
 		wadeGilesOnly:  map[string]bool{},
 	}
-	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv", "script_khmer.tsv", "script_armenian.tsv", "script_georgian.tsv"} {
+	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv", "script_khmer.tsv", "script_armenian.tsv", "script_georgian.tsv", "script_ethiopic.tsv"} {
 		err := readTSV(file, 1, func(_ int, f []string) error {
 			key := f[0]
 			if key == "" || utf8.RuneCountInString(key) > 2 {
