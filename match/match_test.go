@@ -70,6 +70,8 @@ func TestExamples(t *testing.T) {
 		{"ವ್ಲಾದಿಮಿರ್ ಪುತಿನ್", "putin, vladimir"}, // Kannada
 		{"हाफ़िज़ सईद", "hafiz"},                 // a nukta letter: ज़ z
 		{"ፊሊጶስ ወልደዮሃንስ", "woldeyohannes"},        // Ethiopic (Tigrinya)
+		{"မင်းအောင်လှိုင်", "hlaing, min aung"},  // Burmese
+		{"စိုးဝင်း", "win, soe"},
 	} {
 		ms := ix.Search(match.Query{Name: c.query, Explain: true})
 		if len(ms) == 0 {
@@ -305,6 +307,8 @@ func TestComparePhenomena(t *testing.T) {
 		{"ዐቢይ አሕመድ", "Abiy Ahmed", true}, // Ethiopic
 		{"ኢሳይያስ አፈወርቂ", "Isaias Afwerki", true},
 		{"ዐቢይ አሕመድ", "Meles Zenawi", false},
+		{"သန်းရွှေ", "Than Shwe", true}, // Burmese
+		{"မင်းအောင်လှိုင်", "Than Shwe", false},
 		{"राहुल गांधी", "Narendra Modi", false}, // other names
 		{"व्लादिमीर पोतानिन", "Vladimir Putin", false},
 		{"ইমরান খান", "Imran Hossain", false},

@@ -160,9 +160,9 @@ func writeScript(b *strings.Builder, rs []rune, i int, alt map[string]string) in
 }
 
 // isAbugida reports whether r is a letter of an abugida table (Indic
-// scripts).
+// scripts, Burmese).
 func isAbugida(r rune) bool {
-	return r >= 0x0900 && r <= 0x0DFF && tab.abugida[string(r)] != nil
+	return (r >= 0x0900 && r <= 0x0DFF || r >= 0x1000 && r <= 0x109F) && tab.abugida[string(r)] != nil
 }
 
 const (
@@ -184,41 +184,43 @@ const (
 	segV            // a written vowel
 	segN            // a nasal after a vowel
 	segSchwa        // a consonant's inherent vowel
+	segBreak        // a space between syllables (Burmese)
 )
 
 // writeAbugida transliterates the run of abugida letters that starts at
 // rs[i] and returns how many runes it consumed. A consonant carries its
 // script's inherent vowel unless a vowel sign replaces it or a virama
 // cancels it; a nasal sign is m before p, b and m when the table writes it
-// n; ZWJ, ZWNJ and combining marks without an entry are skipped. Scripts
+// n; ZWJ, ZWNJ and combining marks without an entry are skipped; in a
+// spaced script (Burmese) each syllable is a word. Scripts
 // that delete the schwa (Hindi, Bengali, Punjabi, Gujarati) do not say the
 // inherent vowel (see deleteSchwas): राम is ram, इमरान imran, नरेन्द्र narendra.
 func writeAbugida(b *strings.Builder, rs []rune, i int) int {
-	var units [32]*abugidaLetter
-	us := units[:0]
+	// The run's letters, without what is skipped (joiners, marks without
+	// an entry such as Vedic accents, and marks no sequence holds).
+	var runBuf [32]rune
+	run := runBuf[:0]
 	j := i
-	for j < len(rs) {
+	for ; j < len(rs); j++ {
 		r := rs[j]
-		if r == zwj || r == zwnj {
-			j++
-			continue
-		}
-		var l *abugidaLetter
-		n := min(tab.abugidaMaxKey, len(rs)-j)
-		for ; n >= 1; n-- {
-			if l = tab.abugida[string(rs[j:j+n])]; l != nil {
-				break
+		if l := tab.abugida[string(r)]; l != nil {
+			if !l.skip {
+				run = append(run, r)
 			}
-		}
-		if l == nil {
-			if unicode.In(r, unicode.Mn, unicode.Mc) {
-				j++ // a combining mark without an entry (a Vedic accent): dropped
-				continue
-			}
+		} else if r != zwj && r != zwnj && !unicode.In(r, unicode.Mn, unicode.Mc) {
 			break
 		}
-		us = append(us, l)
-		j += n
+	}
+	var units [32]*abugidaLetter
+	us := units[:0]
+	for k := 0; k < len(run); {
+		// The longest sequence of the table (each letter is one of one).
+		n := min(tab.abugidaMaxKey, len(run)-k)
+		for n > 1 && tab.abugida[string(run[k:k+n])] == nil {
+			n--
+		}
+		us = append(us, tab.abugida[string(run[k:k+n])])
+		k += n
 	}
 	var segBuf [48]abugidaSeg
 	segs := segBuf[:0]
@@ -232,6 +234,10 @@ func writeAbugida(b *strings.Builder, rs []rune, i int) int {
 		}
 	}
 	for k, l := range us {
+		if l.script.spaced && k > 0 && (l.kind == abConsonant && (k+1 == len(us) || us[k+1].kind != abVirama) || l.kind == abLetter) {
+			flush()
+			segs = append(segs, abugidaSeg{text: " ", kind: segBreak})
+		}
 		switch l.kind {
 		case abConsonant:
 			flush()

@@ -110,6 +110,8 @@ func TestNormalize(t *testing.T) {
 		{"२०२४ क", "2024 ka"},                   // Devanagari digits; one consonant keeps its vowel
 		{"ዐቢይ አሕመድ", "abiy ahmed"},              // Ethiopic: the 6th order is the consonant alone
 		{"መለስ ዜናዊ", "meles zenawi"},
+		{"မင်းအောင်လှိုင်", "min aung hlaing"}, // Burmese: a word per syllable, rhymes
+		{"သိန်းညွန့်", "thein nyun"},           // a tone mark inside a rhyme
 		{"ＡＢＣ　１２３", "abc 123"},
 		{"١٢٣", "123"},
 		{"", ""},
@@ -239,7 +241,7 @@ func TestOSADistance(t *testing.T) {
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"Hangzhou Hikvision Digital Technology Co., Ltd.", "Сбербанк России", "华为技术有限公司",
 		"ウラジーミル・プーチン", "محمد علي", "김정은", "Влади́мир", "\xff\xfe", "ア\u0301",
-		"व्लादिमीर पुतिन", "ভ্লাদিমির পুতিন", "ವ್ಲಾದಿಮಿರ್ ಪುತಿನ್", "सिंह\u200dं्", "ਸਿੱਧੂ", "ங்கஃப", "ം്ൻ", "ि्ं", "ዐቢይ አሕመድ"} {
+		"व्लादिमीर पुतिन", "ভ্লাদিমির পুতিন", "ವ್ಲಾದಿಮಿರ್ ಪುತಿನ್", "सिंह\u200dं्", "ਸਿੱਧੂ", "ங்கஃப", "ം്ൻ", "ि्ं", "ዐቢይ አሕመድ", "မင်းအောင်လှိုင်", "ညွန့်း"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -402,9 +402,9 @@ func sameGivenName(a, b []uint16) bool {
 }
 
 // abugidaFiles are the tables of the scripts whose consonants carry a vowel
-// (Indic scripts): see loadAbugida for their format.
+// (Indic scripts, Burmese): see loadAbugida for their format.
 var abugidaFiles = []string{"script_devanagari.tsv", "script_bengali.tsv", "script_gurmukhi.tsv", "script_gujarati.tsv",
-	"script_tamil.tsv", "script_telugu.tsv", "script_kannada.tsv", "script_malayalam.tsv"}
+	"script_tamil.tsv", "script_telugu.tsv", "script_kannada.tsv", "script_malayalam.tsv", "script_burmese.tsv"}
 
 // The part a letter of an abugida plays in its syllable.
 const (
@@ -428,7 +428,10 @@ type abugidaLetter struct {
 	final   string
 	kind    byte
 	cluster bool // a sequence with a virama inside (ज्ञ): a conjunct
-	script  *abugidaScript
+	// skip: a mark no sequence holds (Burmese ့), skipped before
+	// sequences are matched, so that it does not split one (န့်: န်).
+	skip   bool
+	script *abugidaScript
 }
 
 // abugidaScript holds what a table says of its whole script.
@@ -439,10 +442,13 @@ type abugidaScript struct {
 	// ram; इमरान, imran: see deleteSchwas), as in Hindi, Bengali, Punjabi and
 	// Gujarati. Dravidian words end in a vowel or a virama.
 	deleteSchwa bool
+	// spaced: each syllable is a word, as lists write Burmese names
+	// (မင်းအောင်လှိုင်, Min Aung Hlaing).
+	spaced bool
 }
 
-// loadAbugida reads an abugida table: "@inherent" and "@schwa" (delete or
-// keep) lines, then letter (up to four runes), Latin, kind (consonant,
+// loadAbugida reads an abugida table: "@inherent", "@schwa" (delete or
+// keep) and optionally "@spaced" (yes or no) lines, then letter (up to four runes), Latin, kind (consonant,
 // medial, sign, virama, nasal, letter, mark) and, for a nasal, its form at
 // the end of a word. The first rune of a sequence must be a letter of the
 // table, so that a run of the script starts at any of its letters.
@@ -459,6 +465,12 @@ func (t *tables) loadAbugida(file string) error {
 				return fmt.Errorf("@schwa %q: want delete or keep", f[1])
 			}
 			sc.deleteSchwa, seenFinal = f[1] == "delete", true
+			return nil
+		case "@spaced":
+			if f[1] != "yes" && f[1] != "no" {
+				return fmt.Errorf("@spaced %q: want yes or no", f[1])
+			}
+			sc.spaced = f[1] == "yes"
 			return nil
 		}
 		if len(f) < 3 {
@@ -503,6 +515,16 @@ func (t *tables) loadAbugida(file string) error {
 		for _, r := range k {
 			if v := t.abugida[string(r)]; v != nil && v.kind == abVirama {
 				l.cluster = true
+			}
+		}
+	}
+	for k, l := range t.abugida {
+		if l.script == sc && l.kind == abMark {
+			l.skip = true
+			for k2 := range t.abugida {
+				if k2 != k && strings.Contains(k2, k) {
+					l.skip = false
+				}
 			}
 		}
 	}
