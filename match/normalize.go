@@ -12,7 +12,7 @@ import (
 // Normalize turns a name in any script into lowercase ASCII words separated
 // by single spaces: Unicode NFKC, case folding, diacritics stripped,
 // Cyrillic, Greek, Arabic, Hebrew, Han (pinyin, with common company words in
-// English), Hangul and kana transliterated, punctuation turned into spaces,
+// English), Hangul, kana, Indic scripts, Burmese and Ethiopic transliterated, punctuation turned into spaces,
 // digits kept. Apostrophes are dropped without a space ("Xi'an" → "xian")
 // and "&" becomes "and". Letters of scripts without a table are kept as they
 // are, so a query in such a script can still equal a listed name in it.
