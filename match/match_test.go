@@ -387,7 +387,8 @@ func TestLongQuery(t *testing.T) {
 func FuzzSearch(f *testing.F) {
 	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff",
 		"Blackstone Partners V L.P.", "Trust 2004-1", "Shoigu Shoigu Sergey", "Volga Joint Stock Company", "Mazixon GmbH & Co. KG", "Abd Alah Al Nasser",
-		"भ्लादिमिर पुटिन", "ইমরান খান", "ಬಸವರಾಜ ಬೊಮ್ಮಾಯಿ"} {
+		"भ्लादिमिर पुटिन", "ইমরান খান", "ಬಸವರಾಜ ಬೊಮ್ಮಾಯಿ",
+		"ዐቢይ አሕመድ", "မင်းအောင်လှိုင်"} {
 		f.Add(s)
 	}
 	ix := fullIndex(f)

@@ -12,8 +12,8 @@ import (
 // Normalize turns a name in any script into lowercase ASCII words separated
 // by single spaces: Unicode NFKC, case folding, diacritics stripped,
 // Cyrillic, Greek, Arabic, Hebrew, Han (pinyin, with common company words in
-// English), Hangul, kana, Indic scripts, Burmese and Ethiopic transliterated, punctuation turned into spaces,
-// digits kept. Apostrophes are dropped without a space ("Xi'an" → "xian")
+// English), Hangul, kana, Indic scripts, Burmese and Ethiopic
+// transliterated, punctuation turned into spaces, digits kept. Apostrophes are dropped without a space ("Xi'an" → "xian")
 // and "&" becomes "and". Letters of scripts without a table are kept as they
 // are, so a query in such a script can still equal a listed name in it.
 func Normalize(s string) string {
@@ -192,9 +192,10 @@ const (
 // script's inherent vowel unless a vowel sign replaces it or a virama
 // cancels it; a nasal sign is m before p, b and m when the table writes it
 // n; ZWJ, ZWNJ and combining marks without an entry are skipped; in a
-// spaced script (Burmese) each syllable is a word. Scripts
-// that delete the schwa (Hindi, Bengali, Punjabi, Gujarati) do not say the
-// inherent vowel (see deleteSchwas): राम is ram, इमरान imran, नरेन्द्र narendra.
+// spaced script (Burmese) each syllable is a word. Scripts that delete the
+// schwa (Hindi, Bengali, Punjabi, Gujarati) do not say the inherent vowel
+// where it is silent (see deleteSchwas): राम is ram, इमरान imran, नरेन्द्र
+// narendra.
 func writeAbugida(b *strings.Builder, rs []rune, i int) int {
 	// The run's letters, without what is skipped (joiners, marks without
 	// an entry such as Vedic accents, and marks no sequence holds).
