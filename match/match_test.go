@@ -406,7 +406,8 @@ func FuzzSearch(f *testing.F) {
 func FuzzCompare(f *testing.F) {
 	for _, p := range [][2]string{{"Blackstone Partners V L.P.", "Blackstone Partners VI L.P."}, {"Trust 2004-1", "Trust 2005-1"},
 		{"Shoigu Shoigu Sergey", "Sergey Shoigu"}, {"Volga Joint Stock Company", "VOLGA JOYNT STOCK COMPANY"}, {"V I X", "ii iv 7"},
-		{"Anjem Iftikhar Choudary", "Anjem Choudary"}, {"", "x"}, {"\xff", "co ltd"}} {
+		{"Anjem Iftikhar Choudary", "Anjem Choudary"}, {"", "x"}, {"\xff", "co ltd"},
+		{"ভ্লাদিমির পুতিন", "Vladimir Putin"}, {"इमरान ख़ान", "इमरान ख़ान"}, {"ዐቢይ አሕመድ", "Abiy Ahmed"}, {"သန်းရွှေ", "Than Shwe"}} {
 		f.Add(p[0], p[1], false)
 	}
 	ix := fullIndex(f)
