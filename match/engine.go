@@ -418,7 +418,8 @@ type queryWord struct {
 	abjad   bool   // transliterated from Arabic or Hebrew script: vowels unwritten
 	// For an abjad word: its consonant skeleton (abjadKey), and the word as
 	// Persian and Urdu read it (persianReading; alt.text "" when the same)
-	// with its skeleton.
+	// with its skeleton. For a word from Bengali or Devanagari with bh: alt
+	// is the word with v for bh, as those scripts write a foreign v.
 	abjadKey, altAbjadKey string
 	// gAbjadKey is the skeleton with ق read g, as the Maghreb, the Gulf
 	// and Persian say it (بلقاسم, Belgacem; قاسم, Ghasem), when the word
@@ -461,7 +462,7 @@ func (e *engine) loanWords(k string) []int32 {
 func (e *engine) expand(qw *queryWord, sc *searchScratch) []expansion {
 	w := qw.text
 	self, listed := e.vocab[w]
-	if listed && !qw.abjad && !qw.katakanaLoan() {
+	if listed && !qw.abjad && qw.alt.text == "" && !qw.katakanaLoan() {
 		if p := e.expansions[self].Load(); p != nil {
 			return *p
 		}
@@ -901,6 +902,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		markLoanRuns(runs, qws)
 	}
 	abjad, syllabic := hasAbjad(q.Name), syllabicScript(q.Name)
+	vReading := strings.ContainsAny(q.Name, "भভ")
 	// An Arabic-script word: its skeleton from its letters, and its Persian
 	// reading (where that differs) with that reading's skeleton.
 	type reading struct{ key, alt, altKey, gKey string }
@@ -941,6 +943,11 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 			if r.alt != "" {
 				qw.alt, qw.altAbjadKey = newForm(r.alt), r.altKey
 			}
+		}
+		if vReading && !abjad && strings.Contains(w, "bh") {
+			// Bengali and Nepali write a foreign v with ভ, भ (bh):
+			// ভ্লাদিমির, "bhladimir", is Vladimir.
+			qw.alt = newForm(strings.ReplaceAll(w, "bh", "v"))
 		}
 		if !tab.hanTermWords[w] {
 			qw.syllabic = syllabic

@@ -60,10 +60,18 @@ func TestExamples(t *testing.T) {
 		{"Tehran Gazprom Russkaya Holding, OOO", "gazprom russkaya"}, // a city and a generic word added
 		{"Yevgeniy Prigozhin", "prigozhin"},
 		{"Evgeny Prigozhin", "prigozhin"},
-		{"رضایی حسین محمد", "rezaei, hossein"}, // Persian ض is z: not RA'D, Muhammad Hasan
-		{"金正恩", "kim, jong un"},                // hanja read as Korean, not jin zheng en
-		{"Wali, Nur", "wali, noor"},            // a three-letter name in another romanisation
-		{"Abd Alah Al Nasser", "al nasser"},    // written apart and romanised differently (Abdulah)
+		{"رضایی حسین محمد", "rezaei, hossein"},   // Persian ض is z: not RA'D, Muhammad Hasan
+		{"金正恩", "kim, jong un"},                  // hanja read as Korean, not jin zheng en
+		{"Wali, Nur", "wali, noor"},              // a three-letter name in another romanisation
+		{"Abd Alah Al Nasser", "al nasser"},      // written apart and romanised differently (Abdulah)
+		{"व्लादिमीर पुतिन", "putin, vladimir"},   // Devanagari
+		{"भ्लादिमिर पुटिन", "putin, vladimir"},   // Nepali writes v as bh
+		{"ভ্লাদিমির পুতিন", "putin, vladimir"},   // so does Bengali
+		{"ವ್ಲಾದಿಮಿರ್ ಪುತಿನ್", "putin, vladimir"}, // Kannada
+		{"हाफ़िज़ सईद", "hafiz"},                 // a nukta letter: ज़ z
+		{"ፊሊጶስ ወልደዮሃንስ", "woldeyohannes"},        // Ethiopic (Tigrinya)
+		{"မင်းအောင်လှိုင်", "hlaing, min aung"},  // Burmese
+		{"စိုးဝင်း", "win, soe"},
 	} {
 		ms := ix.Search(match.Query{Name: c.query, Explain: true})
 		if len(ms) == 0 {
@@ -285,6 +293,25 @@ func TestComparePhenomena(t *testing.T) {
 		{"Abdul Kabir Abdul Jan", "Abdul Kabir Mohammad Jan", false}, // a repeated name in another's place
 		{"Karim Tariq Salem Haddad", "Karim Haddad", true},           // the whole listed name inside a fuller one
 		{"Max L. Miller", "Lucy Miller", false},                      // an initial does not confirm a listed name
+		{"व्लादिमीर पुतिन", "Vladimir Putin", true},                  // Indic scripts: the virama, vowel signs, Hindi schwa deletion
+		{"नरेन्द्र मोदी", "Narendra Modi", true},
+		{"इमरान ख़ान", "Imran Khan", true},
+		{"ইমরান খান", "Imran Khan", true},
+		{"শেখ হাসিনা", "Sheikh Hasina", true},
+		{"ਅਮਰਿੰਦਰ ਸਿੰਘ", "Amarinder Singh", true},
+		{"અમિત શાહ", "Amit Shah", true},
+		{"முத்துவேல் கருணாநிதி ஸ்டாலின்", "Muthuvel Karunanidhi Stalin", true},
+		{"చంద్రబాబు నాయుడు", "Chandrababu Naidu", true},
+		{"ಬಸವರಾಜ ಬೊಮ್ಮಾಯಿ", "Basavaraj Bommai", true},
+		{"പിണറായി വിജയൻ", "Pinarayi Vijayan", true},
+		{"ዐቢይ አሕመድ", "Abiy Ahmed", true}, // Ethiopic
+		{"ኢሳይያስ አፈወርቂ", "Isaias Afwerki", true},
+		{"ዐቢይ አሕመድ", "Meles Zenawi", false},
+		{"သန်းရွှေ", "Than Shwe", true}, // Burmese
+		{"မင်းအောင်လှိုင်", "Than Shwe", false},
+		{"राहुल गांधी", "Narendra Modi", false}, // other names
+		{"व्लादिमीर पोतानिन", "Vladimir Putin", false},
+		{"ইমরান খান", "Imran Hossain", false},
 	} {
 		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Person}, clearance.Entity{Name: c.listed, Type: clearance.Person})
 		if got := m.Score >= match.DefaultThreshold; got != c.match {
@@ -421,7 +448,9 @@ func TestLongQuery(t *testing.T) {
 func FuzzSearch(f *testing.F) {
 	for _, s := range []string{"Hikvision", "Сбербанк России", "华为技术有限公司", "MADURO MOROS, Nicolas", "a b c d e f g h i j", "Co Ltd LLC", "\x00\xff",
 		"Blackstone Partners V L.P.", "Trust 2004-1", "Shoigu Shoigu Sergey", "Volga Joint Stock Company", "Mazixon GmbH & Co. KG", "Abd Alah Al Nasser",
-		"블라디미르 블라디미로비치 푸틴", "ウラジーミル・プーチン", "세르게이 라브로프 LLC"} {
+		"블라디미르 블라디미로비치 푸틴", "ウラジーミル・プーチン", "세르게이 라브로프 LLC",
+		"भ्लादिमिर पुटिन", "ইমরান খান", "ಬಸವರಾಜ ಬೊಮ್ಮಾಯಿ",
+		"ዐቢይ አሕመድ", "မင်းအောင်လှိုင်"} {
 		f.Add(s)
 	}
 	ix := fullIndex(f)
@@ -439,7 +468,8 @@ func FuzzSearch(f *testing.F) {
 func FuzzCompare(f *testing.F) {
 	for _, p := range [][2]string{{"Blackstone Partners V L.P.", "Blackstone Partners VI L.P."}, {"Trust 2004-1", "Trust 2005-1"},
 		{"Shoigu Shoigu Sergey", "Sergey Shoigu"}, {"Volga Joint Stock Company", "VOLGA JOYNT STOCK COMPANY"}, {"V I X", "ii iv 7"},
-		{"Anjem Iftikhar Choudary", "Anjem Choudary"}, {"", "x"}, {"\xff", "co ltd"}} {
+		{"Anjem Iftikhar Choudary", "Anjem Choudary"}, {"", "x"}, {"\xff", "co ltd"},
+		{"ভ্লাদিমির পুতিন", "Vladimir Putin"}, {"इमरान ख़ान", "इमरान ख़ान"}, {"ዐቢይ አሕመድ", "Abiy Ahmed"}, {"သန်းရွှေ", "Than Shwe"}} {
 		f.Add(p[0], p[1], false)
 	}
 	ix := fullIndex(f)

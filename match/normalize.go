@@ -12,8 +12,8 @@ import (
 // Normalize turns a name in any script into lowercase ASCII words separated
 // by single spaces: Unicode NFKC, case folding, diacritics stripped,
 // Cyrillic, Greek, Arabic, Hebrew, Han (pinyin, with common company words in
-// English), Hangul and kana transliterated, punctuation turned into spaces,
-// digits kept. Apostrophes are dropped without a space ("Xi'an" → "xian")
+// English), Hangul, kana, Indic scripts, Burmese and Ethiopic
+// transliterated, punctuation turned into spaces, digits kept. Apostrophes are dropped without a space ("Xi'an" → "xian")
 // and "&" becomes "and". Letters of scripts without a table are kept as they
 // are, so a query in such a script can still equal a listed name in it.
 func Normalize(s string) string {
@@ -72,6 +72,8 @@ func normalizeWordsWith(s string, alt map[string]string, seg bool) []string {
 			}
 			writeHangul(&b, rs[i:j])
 			i = j
+		case isAbugida(r):
+			i += writeAbugida(&b, rs, i)
 		case isKana(r):
 			j := i
 			for j < len(rs) && isKana(rs[j]) {
@@ -155,6 +157,164 @@ func writeScript(b *strings.Builder, rs []rune, i int, alt map[string]string) in
 	}
 	b.WriteByte(' ') // punctuation, symbols, spaces of every kind
 	return 1
+}
+
+// isAbugida reports whether r is a letter of an abugida table (Indic
+// scripts, Burmese).
+func isAbugida(r rune) bool {
+	return (r >= 0x0900 && r <= 0x0DFF || r >= 0x1000 && r <= 0x109F) && tab.abugida[string(r)] != nil
+}
+
+const (
+	zwnj = '\u200c'
+	zwj  = '\u200d'
+)
+
+// abugidaSeg is one sound of a transliterated abugida run.
+type abugidaSeg struct {
+	text string
+	kind byte // segC, segV, segN, segSchwa
+	// cluster: a consonant written as one sequence with a virama inside
+	// (ज्ञ); deleted: a schwa that is not said.
+	cluster, deleted bool
+}
+
+const (
+	segC     = iota // a consonant
+	segV            // a written vowel
+	segN            // a nasal after a vowel
+	segSchwa        // a consonant's inherent vowel
+	segBreak        // a space between syllables (Burmese)
+)
+
+// writeAbugida transliterates the run of abugida letters that starts at
+// rs[i] and returns how many runes it consumed. A consonant carries its
+// script's inherent vowel unless a vowel sign replaces it or a virama
+// cancels it; a nasal sign is m before p, b and m when the table writes it
+// n; ZWJ, ZWNJ and combining marks without an entry are skipped; in a
+// spaced script (Burmese) each syllable is a word. Scripts that delete the
+// schwa (Hindi, Bengali, Punjabi, Gujarati) do not say the inherent vowel
+// where it is silent (see deleteSchwas): राम is ram, इमरान imran, नरेन्द्र
+// narendra.
+func writeAbugida(b *strings.Builder, rs []rune, i int) int {
+	// The run's letters, without what is skipped (joiners, marks without
+	// an entry such as Vedic accents, and marks no sequence holds).
+	var runBuf [32]rune
+	run := runBuf[:0]
+	j := i
+	for ; j < len(rs); j++ {
+		r := rs[j]
+		if l := tab.abugida[string(r)]; l != nil {
+			if !l.skip {
+				run = append(run, r)
+			}
+		} else if r != zwj && r != zwnj && !unicode.In(r, unicode.Mn, unicode.Mc) {
+			break
+		}
+	}
+	var units [32]*abugidaLetter
+	us := units[:0]
+	for k := 0; k < len(run); {
+		// The longest sequence of the table (each letter is one of one).
+		n := min(tab.abugidaMaxKey, len(run)-k)
+		for n > 1 && tab.abugida[string(run[k:k+n])] == nil {
+			n--
+		}
+		us = append(us, tab.abugida[string(run[k:k+n])])
+		k += n
+	}
+	var segBuf [48]abugidaSeg
+	segs := segBuf[:0]
+	var pending *abugidaScript // the script whose inherent vowel the last consonant awaits
+	deleteSchwa := false
+	flush := func() {
+		if pending != nil {
+			segs = append(segs, abugidaSeg{text: pending.inherent, kind: segSchwa})
+			deleteSchwa = deleteSchwa || pending.deleteSchwa
+			pending = nil
+		}
+	}
+	for k, l := range us {
+		if l.script.spaced && k > 0 && (l.kind == abConsonant && (k+1 == len(us) || us[k+1].kind != abVirama) || l.kind == abLetter) {
+			flush()
+			segs = append(segs, abugidaSeg{text: " ", kind: segBreak})
+		}
+		switch l.kind {
+		case abConsonant:
+			flush()
+			segs = append(segs, abugidaSeg{text: l.latin, kind: segC, cluster: l.cluster})
+			pending = l.script
+		case abMedial:
+			segs = append(segs, abugidaSeg{text: l.latin, kind: segC})
+		case abSign:
+			segs = append(segs, abugidaSeg{text: l.latin, kind: segV})
+			pending = nil
+		case abVirama:
+			pending = nil
+		case abLetter:
+			flush()
+			if l.latin != "" {
+				kind := byte(segC)
+				if isVowel(l.latin[0]) {
+					kind = segV
+				}
+				segs = append(segs, abugidaSeg{text: l.latin, kind: kind})
+			}
+		case abNasal:
+			flush()
+			next := k + 1
+			for next < len(us) && us[next].kind == abMark {
+				next++
+			}
+			text := l.latin
+			switch {
+			case next == len(us) || us[next].kind != abConsonant:
+				text = l.final
+			case l.latin == "n" && us[next].latin != "" && strings.IndexByte("pbm", us[next].latin[0]) >= 0:
+				text = "m"
+			}
+			segs = append(segs, abugidaSeg{text: text, kind: segN})
+		}
+	}
+	flush()
+	if deleteSchwa {
+		deleteSchwas(segs)
+	}
+	for _, s := range segs {
+		if !s.deleted {
+			b.WriteString(s.text)
+		}
+	}
+	return j - i
+}
+
+// deleteSchwas marks the inherent vowels a Hindi speaker does not say,
+// right to left (Ohala's rule): one after a single consonant that follows a
+// vowel, when a single consonant and a vowel follow it or the word ends
+// (अहमद: a-h(a)-m-a-d(a), ahmad; इमरान, imran; जवाहरलाल, javaharlal: once r's
+// is gone, h's stands before two consonants). A nasal after a vowel is part
+// of it (हंसराज, hansraj). The first consonant of a word keeps its vowel
+// (न, na), as does a conjunct (नरेन्द्र, narendra).
+func deleteSchwas(segs []abugidaSeg) {
+	said := func(k int) bool { // a vowel said at k
+		return k < len(segs) && (segs[k].kind == segV || segs[k].kind == segSchwa && !segs[k].deleted)
+	}
+	for k := len(segs) - 1; k >= 2; k-- {
+		if segs[k].kind != segSchwa || segs[k-1].kind != segC || segs[k-1].cluster {
+			continue
+		}
+		left := k - 2
+		for left > 0 && segs[left].kind == segN {
+			left--
+		}
+		if !said(left) {
+			continue
+		}
+		last := k == len(segs)-1
+		if last || segs[k+1].kind == segC && !segs[k+1].cluster && said(k+2) {
+			segs[k].deleted = true
+		}
+	}
 }
 
 // unicodeDigit returns the value of a decimal digit in any script.

@@ -1,6 +1,8 @@
 package match
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -44,6 +46,20 @@ func TestTables(t *testing.T) {
 	if sameGivenName(tb.nicknames["ted"], tb.nicknames["william"]) {
 		t.Error("nicknames: ted and william should differ")
 	}
+	// The Indic tables: a consonant, a sign, the virama, a nukta letter
+	// (listed as NFKC writes it), per-script settings.
+	for key, want := range map[string]struct {
+		latin string
+		kind  byte
+	}{"क": {"k", abConsonant}, "ि": {"i", abSign}, "्": {"", abVirama}, "ज़": {"z", abConsonant},
+		"ய": {"y", abConsonant}, "ൻ": {"n", abLetter}, "্য": {"y", abMedial}, "ं": {"n", abNasal}} {
+		if l := tb.abugida[key]; l == nil || l.latin != want.latin || l.kind != want.kind {
+			t.Errorf("abugida %q = %+v, want %+v", key, l, want)
+		}
+	}
+	if len(tb.abugida) < 600 || !tb.abugida["क"].script.deleteSchwa || tb.abugida["ಕ"].script.deleteSchwa || tb.abugida["ম"].script.inherent != "a" {
+		t.Errorf("abugida tables incomplete: %d entries", len(tb.abugida))
+	}
 	for _, loc := range []string{"hangzhou", "beijing", "shenzhen", "moscow"} {
 		if !tb.locations[loc] {
 			t.Errorf("location %q missing", loc)
@@ -74,6 +90,28 @@ func TestNormalize(t *testing.T) {
 		{"ვლადიმერ პუტინი", "vladimer putini"},
 		{"สมชาย", "smchay"},
 		{"山田太郎", "yamada taro"},
+		// Indic scripts: the inherent vowel, cancelled by the virama,
+		// replaced by a vowel sign; Hindi drops the schwa (पुतिन, putin).
+		{"व्लादिमीर पुतिन", "vladimir putin"},
+		{"नरेन्द्र मोदी", "narendra modi"}, // a conjunct keeps its vowel
+		{"इमरान ख़ान", "imran khan"},       // a medial schwa dropped; nukta: ख़ kh
+		{"ज़्\u200dरा", "zra"},             // ZWJ ignored
+		{"सिंह गांधी संपत", "singh gandhi sampat"},
+		{"শেখ হাসিনা", "shekh hasina"},
+		{"বাংলাদেশ", "bangladesh"}, // Bengali anusvara ng
+		{"ਅਮਰਿੰਦਰ ਸਿੰਘ", "amrindar singh"},
+		{"અમિત શાહ", "amit shah"},
+		{"முத்துவேல் கருணாநிதி ஸ்டாலின்", "mutthuvel karunanithi stalin"},
+		{"చంద్రబాబు నాయుడు", "chandrababu nayudu"},
+		{"ವ್ಲಾದಿಮಿರ್ ಪುತಿನ್", "vladimir putin"}, // Dravidian: no schwa deletion, explicit virama
+		{"ಬಸವರಾಜ ಬೊಮ್ಮಾಯಿ", "basavaraja bommayi"},
+		{"പിണറായി വിജയൻ", "pinarayi vijayan"},   // chillu ൻ
+		{"തിരുവനന്തപുരം", "thiruvananthapuram"}, // final anusvara m
+		{"२०२४ क", "2024 ka"},                   // Devanagari digits; one consonant keeps its vowel
+		{"ዐቢይ አሕመድ", "abiy ahmed"},              // Ethiopic: the 6th order is the consonant alone
+		{"መለስ ዜናዊ", "meles zenawi"},
+		{"မင်းအောင်လှိုင်", "min aung hlaing"}, // Burmese: a word per syllable, rhymes
+		{"သိန်းညွန့်", "thein nyun"},           // a tone mark inside a rhyme
 		{"ＡＢＣ　１２３", "abc 123"},
 		{"١٢٣", "123"},
 		{"", ""},
@@ -202,7 +240,8 @@ func TestOSADistance(t *testing.T) {
 // normalising twice changes nothing.
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"Hangzhou Hikvision Digital Technology Co., Ltd.", "Сбербанк России", "华为技术有限公司",
-		"ウラジーミル・プーチン", "محمد علي", "김정은", "Влади́мир", "\xff\xfe", "ア\u0301", "블라디미르 푸틴", "ｳﾗｼﾞｰﾐﾙ"} {
+		"ウラジーミル・プーチン", "محمد علي", "김정은", "Влади́мир", "\xff\xfe", "ア\u0301", "블라디미르 푸틴", "ｳﾗｼﾞｰﾐﾙ",
+		"व्लादिमीर पुतिन", "ভ্লাদিমির পুতিন", "ವ್ಲಾದಿಮಿರ್ ಪುತಿನ್", "सिंह\u200dं्", "ਸਿੱਧੂ", "ங்கஃப", "ം്ൻ", "ि्ं", "ዐቢይ አሕመድ", "မင်းအောင်လှိုင်", "ညွန့်း"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -283,6 +322,56 @@ func TestSimilarityLong(t *testing.T) {
 		fa, fb := newForm(c[0]), newForm(c[1])
 		if s, k := similarity(&fa, &fb, true); s < 0.85 {
 			t.Errorf("similarity(%q, %q) = %.3f (%s), want ≥ 0.85", c[0], c[1], s, k)
+		}
+	}
+}
+
+// TestSchwaDeletion checks which inherent vowels a Hindi reading drops:
+// the last after a single consonant, and one between a vowel and consonant
+// and a consonant and vowel, right to left (Ohala's rule).
+func TestSchwaDeletion(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"राम", "ram"},                 // final
+		{"न", "na"},                    // a word of one consonant keeps it
+		{"अहमद", "ahmad"},              // medial: a-h(a)-m-a-d
+		{"मोहम्मद", "mohammad"},        // not before or after a conjunct
+		{"जवाहरलाल", "javaharlal"},     // r's goes, so h's stays before two consonants
+		{"हंसराज", "hansraj"},          // a nasal belongs to its vowel
+		{"रामचन्द्र", "ramchandra"},    // a final conjunct keeps it
+		{"आदित्य", "aditya"},           // so does a conjunct of the last consonant
+		{"ভারত", "bharat"},             // Bengali too
+		{"ಕಮಲ", "kamala"},              // not Kannada
+		{"कमला हैरिस", "kamla hairis"}, // Hindi says kamla
+	} {
+		if got := Normalize(c.in); got != c.want {
+			t.Errorf("Normalize(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestAbugidaCombinations normalises random strings of abugida letters,
+// signs, viramas, nasals, joiners and spaces (which byte-level fuzzing
+// seldom builds): the result is lowercase ASCII words and idempotent.
+func TestAbugidaCombinations(t *testing.T) {
+	keys := make([]string, 0, len(tab.abugida))
+	for k := range tab.abugida {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	keys = append(keys, " ", "\u200d", "\u200c", "\u0951", "a", "1")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			b.WriteString(keys[rng.IntN(len(keys))])
+		}
+		s := b.String()
+		n := Normalize(s)
+		if !isNormalisedPhrase(n) && n != "" {
+			t.Fatalf("Normalize(%q) = %q: not lowercase ASCII words", s, n)
+		}
+		if again := Normalize(n); again != n {
+			t.Fatalf("Normalize not idempotent on %q: %q then %q", s, n, again)
 		}
 	}
 }

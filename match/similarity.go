@@ -280,6 +280,13 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 		}
 	}
 	if !qw.abjad {
+		if qw.alt.text != "" {
+			// The second reading of a word from Bengali or Devanagari:
+			// bh as v (ভ্লাদিমির, Vladimir).
+			if as, _ := similarity(&qw.alt, &w.form, false); as > s {
+				return as, kindTranslit
+			}
+		}
 		return s, kind
 	}
 	if s >= abjadSimilarity {

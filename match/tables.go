@@ -24,6 +24,11 @@ type tables struct {
 	// writes a consonant there and a vowel elsewhere (Arabic, Hebrew).
 	script        map[string]string
 	scriptInitial map[string]string
+	// abugida maps a letter (or a sequence of up to abugidaMaxKey runes)
+	// of an Indic script to its Latin and its part in the syllable (see
+	// writeAbugida).
+	abugida       map[string]*abugidaLetter
+	abugidaMaxKey int
 	// persian is the Persian/Urdu reading of the Arabic-script letters
 	// those languages pronounce unlike Arabic (ض: z, not d).
 	persian map[string]string
@@ -101,6 +106,7 @@ func loadTables() (*tables, error) {
 		script:         map[string]string{},
 		scriptInitial:  map[string]string{},
 		persian:        map[string]string{},
+		abugida:        map[string]*abugidaLetter{},
 		koreanSurnames: map[rune]string{},
 		hanjaKorean:    map[rune]rune{},
 		hanTerms:       map[string]string{},
@@ -117,7 +123,7 @@ func loadTables() (*tables, error) {
 		wadeGiles:      map[string]string{},
 		wadeGilesOnly:  map[string]bool{},
 	}
-	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv", "script_khmer.tsv", "script_armenian.tsv", "script_georgian.tsv"} {
+	for _, file := range []string{"script_latin.tsv", "script_cyrillic.tsv", "script_greek.tsv", "script_arabic.tsv", "script_hebrew.tsv", "script_kana.tsv", "script_thai.tsv", "script_khmer.tsv", "script_armenian.tsv", "script_georgian.tsv", "script_ethiopic.tsv"} {
 		err := readTSV(file, 1, func(_ int, f []string) error {
 			key := f[0]
 			if key == "" || utf8.RuneCountInString(key) > 2 {
@@ -139,6 +145,11 @@ func loadTables() (*tables, error) {
 			return nil
 		})
 		if err != nil {
+			return nil, err
+		}
+	}
+	for _, file := range abugidaFiles {
+		if err := t.loadAbugida(file); err != nil {
 			return nil, err
 		}
 	}
@@ -388,4 +399,134 @@ func sameGivenName(a, b []uint16) bool {
 		}
 	}
 	return false
+}
+
+// abugidaFiles are the tables of the scripts whose consonants carry a vowel
+// (Indic scripts, Burmese): see loadAbugida for their format.
+var abugidaFiles = []string{"script_devanagari.tsv", "script_bengali.tsv", "script_gurmukhi.tsv", "script_gujarati.tsv",
+	"script_tamil.tsv", "script_telugu.tsv", "script_kannada.tsv", "script_malayalam.tsv", "script_burmese.tsv"}
+
+// The part a letter of an abugida plays in its syllable.
+const (
+	abConsonant = iota + 1 // carries the script's inherent vowel
+	abMedial               // joins the consonant before it, which keeps its vowel (ya-phala)
+	abSign                 // a dependent vowel sign: replaces the inherent vowel
+	abVirama               // cancels the inherent vowel
+	abNasal                // anusvara, candrabindu: a nasal after the syllable's vowel
+	abLetter               // an independent vowel or other letter: no inherent vowel
+	abMark                 // dropped inside a word (a lone nukta, the Gurmukhi addak)
+)
+
+var abugidaKinds = map[string]byte{"consonant": abConsonant, "medial": abMedial, "sign": abSign,
+	"virama": abVirama, "nasal": abNasal, "letter": abLetter, "mark": abMark}
+
+// abugidaLetter is one entry of an abugida table.
+type abugidaLetter struct {
+	latin string
+	// final is a nasal's Latin at the end of a word or before a vowel
+	// (the Dravidian anusvara is m there: തിരുവനന്തപുരം).
+	final   string
+	kind    byte
+	cluster bool // a sequence with a virama inside (ज्ञ): a conjunct
+	// skip: a mark no sequence holds (Burmese ့), skipped before
+	// sequences are matched, so that it does not split one (န့်: န်).
+	skip   bool
+	script *abugidaScript
+}
+
+// abugidaScript holds what a table says of its whole script.
+type abugidaScript struct {
+	inherent string // the vowel a consonant carries: a
+	// deleteSchwa: the inherent vowel is not said at the end of a word nor
+	// between a vowel and consonant and a consonant and vowel (Hindi राम,
+	// ram; इमरान, imran: see deleteSchwas), as in Hindi, Bengali, Punjabi and
+	// Gujarati. Dravidian words end in a vowel or a virama.
+	deleteSchwa bool
+	// spaced: each syllable is a word, as lists write Burmese names
+	// (မင်းအောင်လှိုင်, Min Aung Hlaing).
+	spaced bool
+}
+
+// loadAbugida reads an abugida table: "@inherent", "@schwa" (delete or
+// keep) and optionally "@spaced" (yes or no) lines, then letter (up to four runes), Latin, kind (consonant,
+// medial, sign, virama, nasal, letter, mark) and, for a nasal, its form at
+// the end of a word. The first rune of a sequence must be a letter of the
+// table, so that a run of the script starts at any of its letters.
+func (t *tables) loadAbugida(file string) error {
+	sc := &abugidaScript{}
+	seenInherent, seenFinal := false, false
+	err := readTSV(file, 2, func(_ int, f []string) error {
+		switch f[0] {
+		case "@inherent":
+			sc.inherent, seenInherent = f[1], true
+			return nil
+		case "@schwa":
+			if f[1] != "delete" && f[1] != "keep" {
+				return fmt.Errorf("@schwa %q: want delete or keep", f[1])
+			}
+			sc.deleteSchwa, seenFinal = f[1] == "delete", true
+			return nil
+		case "@spaced":
+			if f[1] != "yes" && f[1] != "no" {
+				return fmt.Errorf("@spaced %q: want yes or no", f[1])
+			}
+			sc.spaced = f[1] == "yes"
+			return nil
+		}
+		if len(f) < 3 {
+			return fmt.Errorf("letter %q: want letter, Latin and kind", f[0])
+		}
+		n := utf8.RuneCountInString(f[0])
+		if n == 0 || n > 4 {
+			return fmt.Errorf("key %q: want one to four characters", f[0])
+		}
+		if _, dup := t.abugida[f[0]]; dup {
+			return fmt.Errorf("key %q listed twice", f[0])
+		}
+		kind, ok := abugidaKinds[f[2]]
+		if !ok {
+			return fmt.Errorf("key %q: kind %q unknown", f[0], f[2])
+		}
+		if f[1] != "" && !isNormalisedPhrase(f[1]) || strings.Contains(f[1], " ") {
+			return fmt.Errorf("key %q: Latin %q is not lowercase ASCII", f[0], f[1])
+		}
+		l := &abugidaLetter{latin: f[1], final: f[1], kind: kind, script: sc}
+		if kind == abNasal && len(f) > 3 {
+			l.final = f[3]
+		}
+		t.abugida[f[0]] = l
+		t.abugidaMaxKey = max(t.abugidaMaxKey, n)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !seenInherent || !seenFinal {
+		return fmt.Errorf("match: data %s: want @inherent and @schwa lines", file)
+	}
+	for k, l := range t.abugida {
+		if l.script != sc || utf8.RuneCountInString(k) == 1 {
+			continue
+		}
+		first, _ := utf8.DecodeRuneInString(k)
+		if _, ok := t.abugida[string(first)]; !ok {
+			return fmt.Errorf("match: data %s: %q starts with a character the table lacks", file, k)
+		}
+		for _, r := range k {
+			if v := t.abugida[string(r)]; v != nil && v.kind == abVirama {
+				l.cluster = true
+			}
+		}
+	}
+	for k, l := range t.abugida {
+		if l.script == sc && l.kind == abMark {
+			l.skip = true
+			for k2 := range t.abugida {
+				if k2 != k && strings.Contains(k2, k) {
+					l.skip = false
+				}
+			}
+		}
+	}
+	return nil
 }
