@@ -1125,8 +1125,15 @@ func abjadPairSimilarity(qa, qb *queryWord, la, lb string) float64 {
 	if len(qa.text)+len(qb.text) < 6 || !hasArticle(qb.text) {
 		return 0
 	}
-	if d := skeletonLen(la) + skeletonLen(lb) - skeletonLen(qa.text) - skeletonLen(qb.text); d < -2 || d > 2 {
+	if d := skeletonLen(la) + skeletonLen(lb) - skeletonLen(qa.text) - skeletonLen(qb.text); d < -1 || d > 1 {
 		return 0 // the skeletons cannot agree: spare the keys
+	}
+	if d := skeletonLen(la) - skeletonLen(qa.text); d < -1 || d > 1 {
+		// The two sides split one compound at the article, a letter
+		// apart, not a name apart: "abd allh" is Abdullah, not
+		// "Abdullah Yahya" (the skeleton keys drop h, w and y after a
+		// vowel, so the keys alone would agree).
+		return 0
 	}
 	lk := abjadKey(la + lb)
 	if len(lk) < 4 {
