@@ -273,7 +273,10 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				}
 			}
 			// Query words written apart that the list writes together.
-			if i+1 < len(qws) && (qw.surface[0] == wi.text[0] || qw.alt.text != "" && qw.alt.text[0] == wi.text[0]) && len(wi.text) > len(qw.surface) {
+			// (An Arabic-script word opening with ع or ا reads "a" where the
+			// list writes any vowel: "asmt allh" for Esmatullah.)
+			if i+1 < len(qws) && (qw.surface[0] == wi.text[0] || qw.alt.text != "" && qw.alt.text[0] == wi.text[0] ||
+				qw.abjad && isVowel(qw.text[0]) && isVowel(wi.text[0])) && len(wi.text) > len(qw.surface) {
 				sim := s.joinedSimilarity(wi.text, &wi.form, wi.abjad, qw.surface, qws[i+1].surface, qw.abjad, true)
 				if sim == 0 && (qw.alt.text != "" || qws[i+1].alt.text != "") {
 					// In the Persian reading: "shms addin" for Shamsuddin.
