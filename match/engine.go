@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
 
 	clearance "github.com/clearance-oss/clearance"
 )
@@ -425,7 +426,11 @@ type queryWord struct {
 	// and Persian say it (بلقاسم, Belgacem; قاسم, Ghasem), when the word
 	// has one.
 	gAbjadKey string
-	alt       form
+	// marbuta: the word ends in ة (ta marbuta), which the Arabic table
+	// reads as the vowel "a" and Latin spellings also write -ah or -at
+	// (الجلاهمة: Jalahma, Al-Jalahmah; نصرة: Nusra, Nusrat).
+	marbuta bool
+	alt     form
 	// syllabic: the word was romanised from Han (syllabicHan) or from
 	// Hangul or kana (syllabicKana), see scorer.score.
 	syllabic byte
@@ -564,6 +569,13 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 	if len(qw.gAbjadKey) >= 3 {
 		for _, id := range e.abjad[qw.gAbjadKey] {
 			add(id)
+		}
+	}
+	if qw.marbuta {
+		for _, t := range marbutaSpellings(w) {
+			for _, id := range e.abjad[abjadKey(t)] {
+				add(id)
+			}
 		}
 	}
 	if qw.abjad && len(w) >= 5 && strings.HasPrefix(w, "al") {
@@ -928,8 +940,13 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 			}
 		}
 	}
+	var marbuta map[string]bool
+	if abjad && strings.ContainsRune(q.Name, 'ة') {
+		marbuta = marbutaWords(q.Name)
+	}
 	for i, w := range qa.words {
 		qw := &qws[i]
+		qw.marbuta = marbuta[qa.surface[i]]
 		// (The English words that Chinese company words become, 科技 →
 		// technology, are words, not syllables.)
 		qw.form, qw.abjad, qw.surface = newForm(w), abjad, qa.surface[i]
@@ -1201,3 +1218,22 @@ func listAllowed(lists []clearance.ListCode, l clearance.ListCode) bool {
 	}
 	return slices.Contains(lists, l)
 }
+
+// marbutaWords returns the words of a name in Arabic script, as
+// normalizeWords writes them, that end in ta marbuta (ة).
+func marbutaWords(name string) map[string]bool {
+	out := map[string]bool{}
+	for _, tok := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) }) {
+		if !strings.HasSuffix(tok, "ة") {
+			continue
+		}
+		if ws := normalizeWords(tok); len(ws) > 0 {
+			out[ws[len(ws)-1]] = true
+		}
+	}
+	return out
+}
+
+// marbutaSpellings returns a word ending in ta marbuta (read "a") as
+// Latin spellings also write it: with -ah and -at.
+func marbutaSpellings(w string) [2]string { return [2]string{w + "h", w + "t"} }

@@ -225,6 +225,14 @@ func TestCompare(t *testing.T) {
 		{"احمد بن حسن", "AHMAD BIN HASAN"},
 		{"ប៉ុល ពត", "POL POT"},        // Khmer, by skeleton
 		{"صالح قاسمي", "SALAH GASMI"}, // ق read g
+		// A compound with Allah opening with ع: "asmt allh".
+		{"سید عصمت الله عاصم عبد القدوس", "SAYED ESMATULLAH ASEM ABDUL QUDDUS"},
+		// Ta marbuta (ة) spelt -ah, solid with the article or a particle.
+		{"جابر عبد الله جابر أحمد الجلاهمة", "JABER ABDALLAH JABER AHMAD AL-JALAHMAH"},
+		{"رمزي محمد عبد الله بن الشيبة", "RAMZI MOHAMED ABDULLAH BINALSHIBH"},
+		// "abd allh" is Abdullah, and يحيى is Yahya: the pair of words
+		// does not take Abdullah Yahya.
+		{"عبد الله يحيى الحاكم", "ABDULLAH YAHYA AL HAKIM"},
 	} {
 		m := ix.Compare(match.Query{Name: c[0], Type: clearance.Person, Explain: true}, clearance.Entity{Name: c[1], Type: clearance.Person})
 		if m.Score < match.DefaultThreshold {

@@ -227,6 +227,10 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				if qw.alt.text != "" && len(qw.alt.text) > len(wi.text) && qw.alt.text[0] == wi.text[0] {
 					sim = max(sim, s.joinedSimilarity(qw.alt.text, &qw.alt, qw.altAbjadKey, wi.text, next.text, qw.abjad, false))
 				}
+				if last := next.text[len(next.text)-1]; sim == 0 && qw.marbuta && (last == 'h' || last == 't') {
+					// "aljlahma" (الجلاهمة) for Al-Jalahmah: see marbuta.
+					sim = s.joinedSimilarity(qw.text+string(last), nil, "", wi.text, next.text, true, false)
+				}
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, -1, j, j + 1, sim, wi.idf + next.idf, kindJoined})
 				}
@@ -281,6 +285,10 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				if sim == 0 && (qw.alt.text != "" || qws[i+1].alt.text != "") {
 					// In the Persian reading: "shms addin" for Shamsuddin.
 					sim = s.joinedSimilarity(wi.text, &wi.form, wi.abjad, altText(qw), altText(&qws[i+1]), qw.abjad, true)
+				}
+				if last := wi.text[len(wi.text)-1]; sim == 0 && qws[i+1].marbuta && (last == 'h' || last == 't') {
+					// "bin alshiba" (بن الشيبة) for Binalshibh: see marbuta.
+					sim = s.joinedSimilarity(wi.text, &wi.form, wi.abjad, qw.surface, qws[i+1].surface+string(last), true, false)
 				}
 				if sim > 0 {
 					s.pairs = append(s.pairs, pair{i, i + 1, j, -1, sim, wi.idf, kindJoined})

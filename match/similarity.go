@@ -322,6 +322,15 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 	if s < abjadSimilarity && len(qw.gAbjadKey) >= 3 && qw.gAbjadKey == wk && strings.IndexByte(w.text, 'g') >= 0 {
 		return abjadVowels(qw.text, w.text), kindTranslit
 	}
+	// A final ta marbuta the list spells -ah or -at (Jalahmah, Nusrat).
+	if s < abjadSimilarity && qw.marbuta {
+		if last := w.text[len(w.text)-1]; last == 'h' || last == 't' {
+			t := qw.text + string(last)
+			if abjadAlike(t, phoneticKey(t), romanKey(t), abjadKey(t), w, wk) {
+				return abjadVowels(t, w.text), kindTranslit
+			}
+		}
+	}
 	// The lists often drop the article that Arabic script joins to a word
 	// (الطيب, "altib": Tayeb): the word without it, if three consonants
 	// remain or two and the first letter.
