@@ -133,6 +133,24 @@ func nameVariants(listed string) []string {
 		out = append(out, after)
 	}
 	for _, s := range out[:len(out):len(out)] {
+		// Two names in one, split by a slash ("AL-ITIHAAD AL-ISLAMIYA /
+		// AIAI", "Al-Qa'ida/Islamic Army"); not a form that writes one
+		// (A/S, S/A, c/o) or a number (24/7).
+		if parts := strings.Split(s, "/"); len(parts) > 1 {
+			names := 0
+			for _, p := range parts {
+				if letters(p) >= 4 {
+					names++
+				}
+			}
+			if names == len(parts) {
+				for _, p := range parts {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	for _, s := range out[:len(out):len(out)] {
 		i := strings.IndexByte(s, '(')
 		j := strings.LastIndexByte(s, ')')
 		if i >= 0 && j > i {
@@ -1237,3 +1255,14 @@ func marbutaWords(name string) map[string]bool {
 // marbutaSpellings returns a word ending in ta marbuta (read "a") as
 // Latin spellings also write it: with -ah and -at.
 func marbutaSpellings(w string) [2]string { return [2]string{w + "h", w + "t"} }
+
+// letters counts the letters of s.
+func letters(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}

@@ -410,6 +410,22 @@ func TestCompareOrganisations(t *testing.T) {
 			t.Errorf("%s / %s: %.3f, want %.2f..%.2f", c.query, c.listed, m.Score, c.lo, c.hi)
 		}
 	}
+	// A listed name that writes two names split by a slash is searched as
+	// each; a legal form written with a slash (A/S) is not split.
+	for _, c := range []struct {
+		query, listed string
+		hit           bool
+	}{
+		{"Al Qaida", "Al-Qa'ida/Islamic Army", true},
+		{"Islamic Army", "Al-Qa'ida/Islamic Army", true},
+		{"الاتحاد الاسلامي", "AL-ITIHAAD AL-ISLAMIYA / AIAI", true},
+		{"Maersk", "A.P. Moller Maersk A/S", false},
+	} {
+		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Organization}, clearance.Entity{Name: c.listed, Type: clearance.Organization})
+		if (m.Score >= match.DefaultThreshold) != c.hit {
+			t.Errorf("%s / %s: %.3f, want a match: %v", c.query, c.listed, m.Score, c.hit)
+		}
+	}
 	// The explanation says why the mistyped listed form weighs little.
 	m := ix.Compare(match.Query{Name: "Volga Rocket Works Joint Stock Company", Explain: true}, clearance.Entity{ID: "o", Name: "VOLGA ROCKET WORKS JOYNT STOCK COMPANY", Type: clearance.Organization})
 	kinds := map[string]string{}
