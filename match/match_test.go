@@ -223,8 +223,10 @@ func TestCompare(t *testing.T) {
 		{"عبدالخالق الحوثي", "ABD AL-KHALIQ AL-HOUTHI"},
 		{"نجيب الله محمد جمعه", "NAJIBULLAH MUHAMMAD JUMA"},
 		{"احمد بن حسن", "AHMAD BIN HASAN"},
-		{"ប៉ុល ពត", "POL POT"},        // Khmer, by skeleton
-		{"صالح قاسمي", "SALAH GASMI"}, // ق read g
+		{"ប៉ុល ពត", "POL POT"},             // Khmer, by skeleton
+		{"صالح قاسمي", "SALAH GASMI"},      // ق read g
+		{"كوستنتن ول", "COSTANTEEN, Wael"}, // a Latin c written ك
+		{"كريستوفر فينسنت", "Christopher Vincent"},
 		// A compound with Allah opening with ع: "asmt allh".
 		{"سید عصمت الله عاصم عبد القدوس", "SAYED ESMATULLAH ASEM ABDUL QUDDUS"},
 		// Ta marbuta (ة) spelt -ah, solid with the article or a particle.

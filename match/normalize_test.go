@@ -300,6 +300,17 @@ func TestPersianReading(t *testing.T) {
 	if k := abjadKey("t|h"); k != "th" {
 		t.Errorf("abjadKey(t|h) = %q", k)
 	}
+	// A listed first c meets ك or س; ph meets ف (dropped like f and v).
+	for _, c := range []struct{ listed, abjad string }{
+		{"costanteen", "kustntn"},
+		{"christopher", "kristufr"},
+		{"cilia", "silia"},
+		{"cherif", "cherif"}, // French ch: ش, unchanged
+	} {
+		if a, b := abjadKey(c.listed), abjadKey(c.abjad); a != b {
+			t.Errorf("abjadKey(%q) = %q, abjadKey(%q) = %q", c.listed, a, c.abjad, b)
+		}
+	}
 }
 
 // TestKoreanReading checks when a Han name is also read as Korean.

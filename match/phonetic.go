@@ -181,11 +181,11 @@ func collapsed(key string) string {
 // abjadKey is the consonant skeleton under which a word written in Arabic
 // script (or Hebrew, Thai) meets its Latin spelling: those scripts have no
 // p or v and write them b and f (بوتين, Putin; فلاديمير, Vladimir), so b
-// and p, f and v count as one, then phoneticKey applies (with ts as two
+// and p, f (and ph) and v count as one, then phoneticKey applies (with ts as two
 // letters: ت and س), c (ch, French c) inside a word is s, and doubled
 // letters collapse.
 func abjadKey(w string) string {
-	b := []byte(w)
+	b := []byte(strings.ReplaceAll(w, "ph", "f")) // Christopher, كريستوفر
 	for i, c := range b {
 		switch c {
 		case 'b':
@@ -198,6 +198,18 @@ func abjadKey(w string) string {
 	for i, c := range k {
 		if c == 'c' && i > 0 {
 			k[i] = 's' // French ch and c for ش and س inside a word: Akkacha, Lounici
+		}
+	}
+	if len(k) > 0 && k[0] == 'c' && len(w) > 1 {
+		// A first c is the k or s that Arabic script writes ك or س:
+		// Costanteen (كوستنتن), Christopher (كريستوفر), Cesar (سيزار).
+		// A first ch before a vowel stays: French ش (Cherif) or English
+		// تش (Charles).
+		switch {
+		case strings.IndexByte("aoulr", w[1]) >= 0, strings.HasPrefix(w, "chr"), strings.HasPrefix(w, "chl"):
+			k[0] = 'k'
+		case strings.IndexByte("eiy", w[1]) >= 0:
+			k[0] = 's'
 		}
 	}
 	return collapsed(string(k))
