@@ -448,7 +448,10 @@ type queryWord struct {
 	// reads as the vowel "a" and Latin spellings also write -ah or -at
 	// (الجلاهمة: Jalahma, Al-Jalahmah; نصرة: Nusra, Nusrat).
 	marbuta bool
-	alt     form
+	// patronymic: the word ends like an East Slavic patronymic (see
+	// patronymicSimilarity).
+	patronymic bool
+	alt        form
 	// syllabic: the word was romanised from Han (syllabicHan) or from
 	// Hangul or kana (syllabicKana), see scorer.score.
 	syllabic byte
@@ -990,6 +993,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		qw.location = tab.locations[w]
 		qw.series = isSeriesMarker(w)
 		qw.nick = tab.nicknames[w]
+		_, _, qw.patronymic = patronymic(w)
 		qw.exps = e.expand(qw, sc)
 		if id, ok := e.vocab[w]; ok {
 			qw.known = true

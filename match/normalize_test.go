@@ -386,3 +386,38 @@ func TestAbugidaCombinations(t *testing.T) {
 		}
 	}
 }
+
+func TestPatronymic(t *testing.T) {
+	for _, c := range []struct {
+		w, stem string
+		female  bool
+	}{
+		{"vladimirovich", "vladimir", false},
+		{"vlagyimirovics", "vlagyimir", false},
+		{"wladimirowitsj", "wladimir", false},
+		{"fladimirufitsh", "fladimir", false},
+		{"volodymyrivna", "volodymyr", true},
+		{"ivanovna", "ivan", true},
+		{"rovich", "", false}, // too short to carry a name
+		{"ivanov", "", false},
+	} {
+		stem, female, ok := patronymic(c.w)
+		if stem != c.stem || female != c.female || ok != (c.stem != "") {
+			t.Errorf("patronymic(%q) = %q, %v, %v; want %q, %v", c.w, stem, female, ok, c.stem, c.female)
+		}
+	}
+	for _, c := range []struct {
+		q, l string
+		ok   bool
+	}{
+		{"vladimirovitch", "vladimirovich", true},
+		{"volodymyrovych", "vladimirovich", true}, // nicknames.tsv
+		{"vladimirovna", "vladimirovich", false},  // a daughter's form
+		{"ivanovich", "vladimirovich", false},
+		{"vladimir", "vladimirovich", false},
+	} {
+		if s, _ := patronymicSimilarity(c.q, c.l); (s > 0) != c.ok {
+			t.Errorf("patronymicSimilarity(%q, %q) = %.2f, want a match: %v", c.q, c.l, s, c.ok)
+		}
+	}
+}

@@ -208,6 +208,11 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				// person's name only: "Bill" is a word elsewhere.
 				sim, kind = nicknameSimilarity, kindNickname
 			}
+			if qw.patronymic && sim < patronymicSuffixSimilarity {
+				if ps, pkind := patronymicSimilarity(qw.text, wi.text); ps > sim {
+					sim, kind = ps, pkind
+				}
+			}
 			if sim > 0 {
 				s.pairs = append(s.pairs, pair{i, -1, j, -1, sim, w, kind})
 			}

@@ -51,6 +51,10 @@ const (
 	// in a person's name (Ted/Theodore, Bill/William): one name, but the
 	// nickname could stand for others too.
 	nicknameSimilarity = 0.7
+	// patronymicSuffixSimilarity is one patronymic with its suffix in
+	// another romanisation (Vladimirovitch, Vladimirovich; see
+	// patronymicSimilarity), and scales a typo in the father's name.
+	patronymicSuffixSimilarity = 0.95
 	// shortWord is the longest word that must match exactly (or as an
 	// initial): one edit turns LTTE into Lotte and ABB into ABBA.
 	shortWord = 3
