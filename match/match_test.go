@@ -291,6 +291,8 @@ func TestComparePhenomena(t *testing.T) {
 		{"Olena Volodymyrivna Zelenska", "ZELENSKA, Yelena Vladimirovna", true}, // … in Ukrainian: the father's name
 		{"Sergey Ivanovich Lavrov", "LAVROV, Sergey Viktorovich", false},        // another father
 		{"Yelena Viktorovna Petrova", "PETROVA, Yelena Vladimirovna", false},    // another father
+		{"Vladimir Poutine", "Vladimir Putin", true},                            // French -ine for Russian -in
+		{"Michelle Steel", "Mechel Steel", false},                               // but not any final e
 		{"Jack Morales", "Juan Morales", false},                                 // a nickname is not another language's form
 		{"Chiang Ching-kuo", "Jiang Jingguo", true},                             // Wade-Giles (wade_giles.tsv)
 		{"Chang Hsueh-liang", "Zhang Xueliang", true},                           // Wade-Giles

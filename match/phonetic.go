@@ -119,6 +119,11 @@ func digraph(rest string) (out byte, n int) {
 // consonant skeleton it keeps where vowels are, so Mahmoud ("mahmad") and
 // Mohamed stay apart.
 func romanKey(w string) string {
+	if len(w) >= 6 && strings.HasSuffix(w, "ine") {
+		// French writes Russian -in as -ine, with a silent e: Poutine,
+		// Prigojine, Staline (Putin, Prigozhin, Stalin).
+		w = w[:len(w)-1]
+	}
 	b := make([]byte, 0, len(w))
 	for i := 0; i < len(w); {
 		rest := w[i:]
