@@ -429,6 +429,11 @@ func TestCompareOrganisations(t *testing.T) {
 		{"Islamic Army", "Al-Qa'ida/Islamic Army", true},
 		{"الاتحاد الاسلامي", "AL-ITIHAAD AL-ISLAMIYA / AIAI", true},
 		{"Maersk", "A.P. Moller Maersk A/S", false},
+		// Legal forms in Arabic script and Turkish weigh as legal forms.
+		{"راحت لمتد", "RAHAT LTD.", true},
+		{"شرکت سهامی خاص راحت", "RAHAT COMPANY", true},
+		{"راحت ش.م.م", "RAHAT SARL", true},
+		{"Trigron Lojistik Kargo Ltd. Şti.", "TRIGRON LOJISTIK KARGO LIMITED SIRKETI", true},
 	} {
 		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Organization}, clearance.Entity{Name: c.listed, Type: clearance.Organization})
 		if (m.Score >= match.DefaultThreshold) != c.hit {
