@@ -421,3 +421,57 @@ func TestPatronymic(t *testing.T) {
 		}
 	}
 }
+
+func TestDamerauDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b   string
+		osa, d int
+	}{
+		{"daniltsev", "dantisev", 3, 2},   // l dropped, then "it" swapped
+		{"luxembourg", "luxembogu", 3, 2}, // r dropped, then "ug" swapped
+		{"ca", "abc", 3, 2},
+		{"fedorenko", "ferdenko", 3, 2},
+		{"putin", "putin", 0, 0},
+		{"putin", "ptuin", 1, 1},
+		{"abcdef", "uvwxyz", 6, 6},
+		{"", "abc", 3, 3},
+		{"kitten", "sitting", 3, 3},
+	} {
+		if got := osaDistance(c.a, c.b, 10); got != c.osa {
+			t.Errorf("osaDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.osa)
+		}
+		if got := damerauDistance(c.a, c.b); got != c.d {
+			t.Errorf("damerauDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+		if got := damerauDistance(c.b, c.a); got != c.d {
+			t.Errorf("damerauDistance(%q, %q) = %d, want %d (reversed)", c.b, c.a, got, c.d)
+		}
+	}
+}
+
+// FuzzDamerauDistance checks the properties of an edit distance that the
+// scorer relies on: symmetric, zero only for equal words, never above the
+// restricted (OSA) distance, never below the difference in length.
+func FuzzDamerauDistance(f *testing.F) {
+	f.Add("daniltsev", "dantisev")
+	f.Add("ca", "abc")
+	f.Add("", "x")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if len(a) > 40 || len(b) > 40 {
+			return
+		}
+		d := damerauDistance(a, b)
+		if r := damerauDistance(b, a); r != d {
+			t.Fatalf("damerauDistance(%q, %q) = %d but reversed %d", a, b, d, r)
+		}
+		if (d == 0) != (a == b) {
+			t.Fatalf("damerauDistance(%q, %q) = %d", a, b, d)
+		}
+		if o := osaDistance(a, b, 100); d > o {
+			t.Fatalf("damerauDistance(%q, %q) = %d above the OSA distance %d", a, b, d, o)
+		}
+		if d < abs(len(a)-len(b)) {
+			t.Fatalf("damerauDistance(%q, %q) = %d below the length difference", a, b, d)
+		}
+	})
+}

@@ -122,6 +122,67 @@ func osaDistance(a, b string, limit int) int {
 	return prev[lb]
 }
 
+// damerauDistance is the unrestricted Damerau-Levenshtein distance of a and
+// b (Lowrance and Wagner): unlike osaDistance it lets a transposition meet
+// letters that another edit brought together, so a letter dropped beside a
+// swapped pair is two edits, as a typist makes them ("Dantisev" for
+// Daniltsev: l dropped, it swapped; "Luxembogu" for Luxembourg), not three.
+func damerauDistance(a, b string) int {
+	la, lb := len(a), len(b)
+	if la > 1000 || lb > 1000 {
+		return osaDistance(a, b, max(la, lb))
+	}
+	// The table has a sentinel row and column (maxd) before the usual
+	// ones; on the stack for names of up to 30 letters.
+	w := lb + 2
+	var buf [32 * 32]int16
+	var d []int16
+	if n := (la + 2) * w; n <= len(buf) {
+		d = buf[:n]
+	} else {
+		d = make([]int16, n)
+	}
+	var last [256]int16 // the last row where each byte occurred in a
+	maxd := int16(la + lb)
+	d[0] = maxd
+	for i := 0; i <= la; i++ {
+		d[(i+1)*w] = maxd
+		d[(i+1)*w+1] = int16(i)
+	}
+	for j := 0; j <= lb; j++ {
+		d[j+1] = maxd
+		d[w+j+1] = int16(j)
+	}
+	for i := 1; i <= la; i++ {
+		var db int16 // the last column in this row where a[i-1] matched
+		for j := 1; j <= lb; j++ {
+			i1, j1 := last[b[j-1]], db
+			cost := int16(1)
+			if a[i-1] == b[j-1] {
+				cost, db = 0, int16(j)
+			}
+			// Substitution, insertion, deletion, or a transposition of
+			// a[i1-1] and a[i-1] with the letters between deleted and
+			// inserted.
+			d[(i+1)*w+j+1] = min(d[i*w+j]+cost, d[(i+1)*w+j]+1, d[i*w+j+1]+1,
+				d[int(i1)*w+int(j1)]+int16(i)-i1+int16(j)-j1-1)
+		}
+		last[a[i-1]] = int16(i)
+	}
+	return int(d[(la+1)*w+lb+1])
+}
+
+// trimCommon returns a and b without their common prefix and suffix.
+func trimCommon(a, b string) (string, string) {
+	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+		a, b = a[1:], b[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	return a, b
+}
+
 // isDigits reports whether w is all ASCII digits.
 func isDigits(w string) bool {
 	for i := 0; i < len(w); i++ {
@@ -198,6 +259,14 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 		limit = romanEdits
 	}
 	d := osaDistance(a, b, limit)
+	if d > edits && edits >= 2 && abs(la-lb) == 1 {
+		// A letter dropped beside a swapped pair (see damerauDistance):
+		// what differs after the common start and end is a few letters.
+		p, q := trimCommon(a, b)
+		if max(len(p), len(q)) <= 4 {
+			d = min(d, damerauDistance(p, q))
+		}
+	}
 	edit := 0.0
 	if d <= edits {
 		edit = 1 - typoPenaltyPerEdit*float64(d)/float64(longer)
