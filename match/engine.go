@@ -448,6 +448,9 @@ type queryWord struct {
 	// reads as the vowel "a" and Latin spellings also write -ah or -at
 	// (الجلاهمة: Jalahma, Al-Jalahmah; نصرة: Nusra, Nusrat).
 	marbuta bool
+	// trans: for an Arabic-script word, the English words the lists
+	// translate it by (see arabicTranslations), or nil.
+	trans []string
 	// patronymic: the word ends like an East Slavic patronymic (see
 	// patronymicSimilarity).
 	patronymic bool
@@ -597,6 +600,11 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 			for _, id := range e.abjad[abjadKey(t)] {
 				add(id)
 			}
+		}
+	}
+	for _, t := range qw.trans {
+		if id, ok := e.vocab[t]; ok {
+			add(id)
 		}
 	}
 	if qw.abjad && len(w) >= 5 && strings.HasPrefix(w, "al") {
@@ -912,6 +920,10 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 				words[i] = "bin"
 			case "bnt":
 				words[i] = "bint"
+			case "fi": // في, in: "Al-Qaida in Iraq", القاعده في العراق
+				words[i] = "in"
+			case "w", "wa": // و written apart, and
+				words[i] = "and"
 			}
 		}
 	}
@@ -973,6 +985,9 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		qw.form, qw.abjad, qw.surface = newForm(w), abjad, qa.surface[i]
 		if abjad {
 			qw.abjadKey = abjadKey(w)
+			if q.Type != clearance.Person {
+				qw.trans = arabicTranslations(w) // a person's name has no generic words
+			}
 		}
 		if r, ok := readings[qw.surface]; ok {
 			if abjad {
@@ -1012,12 +1027,28 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		if len(w) <= shortWord {
 			qw.weight = e.idfShort
 		}
-		// Expansions come best first: weigh as the closest ones.
+		// Expansions come best first: weigh as the closest ones. A
+		// translation (see arabicTranslations) counts only where nothing
+		// is spelt like the word: خيري is the name Khairi before it is
+		// "charitable", and a generic word must not make a name weigh
+		// little.
+		best := -1.0
 		for _, x := range qw.exps {
-			if x.sim < qw.exps[0].sim-0.02 {
+			if x.kind == kindTranslation {
+				continue
+			}
+			if best < 0 {
+				best = x.sim
+			}
+			if x.sim < best-0.02 {
 				break
 			}
 			qw.weight = min(qw.weight, max(e.words[x.word].idf, 0))
+		}
+		if best < 0 {
+			for _, x := range qw.exps {
+				qw.weight = min(qw.weight, max(e.words[x.word].idf, 0))
+			}
 		}
 	}
 	return qa, qws

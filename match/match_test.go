@@ -434,20 +434,36 @@ func TestCompareOrganisations(t *testing.T) {
 		{"شرکت سهامی خاص راحت", "RAHAT COMPANY", true},
 		{"راحت ش.م.م", "RAHAT SARL", true},
 		{"Trigron Lojistik Kargo Ltd. Şti.", "TRIGRON LOJISTIK KARGO LIMITED SIRKETI", true},
+		// The generic words of an Arabic-script name meet the English
+		// words the list translates them by (arabic_terms.tsv); the
+		// distinctive ones still decide.
+		{"الجماعة الاسلامية المقاتلة الليبية", "LIBYAN ISLAMIC FIGHTING GROUP", true},
+		{"الجماعة الاسلامية المقاتلة الليبية", "MOROCCAN ISLAMIC COMBATANT GROUP", false},
+		{"شبكة حقاني", "HAQQANI NETWORK", true},
+		{"شبكة حقاني", "HAQQANI TRADING", false},
+		{"الدولة الإسلامية في العراق والشام - ليبيا", "ISLAMIC STATE IN IRAQ AND THE LEVANT - LIBYA", true},
+		{"الدولة الإسلامية في العراق والشام - ليبيا", "ISLAMIC STATE IN IRAQ AND THE LEVANT - YEMEN", false},
 	} {
 		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Organization}, clearance.Entity{Name: c.listed, Type: clearance.Organization})
 		if (m.Score >= match.DefaultThreshold) != c.hit {
 			t.Errorf("%s / %s: %.3f, want a match: %v", c.query, c.listed, m.Score, c.hit)
 		}
 	}
-	// The explanation says why the mistyped listed form weighs little.
-	m := ix.Compare(match.Query{Name: "Volga Rocket Works Joint Stock Company", Explain: true}, clearance.Entity{ID: "o", Name: "VOLGA ROCKET WORKS JOYNT STOCK COMPANY", Type: clearance.Organization})
-	kinds := map[string]string{}
-	for _, a := range m.Explanation.Alignments {
-		if a.Listed != "" {
-			kinds[a.Listed] = a.Kind
+	// A translated word is shown as one; in a name, a word that is also a
+	// generic word keeps the weight of the name (خيري: Khairi, not
+	// "charitable").
+	m := ix.Compare(match.Query{Name: "شبكة حقاني", Explain: true}, clearance.Entity{ID: "o", Name: "HAQQANI NETWORK", Type: clearance.Organization})
+	if k := alignmentKinds(m)["network"]; k != "translation" {
+		t.Errorf("شبكة / network aligned as %q, want translation", k)
+	}
+	for _, typ := range []clearance.EntityType{"", clearance.Person} {
+		if m := ix.Compare(match.Query{Name: "خيري آل قصير", Type: typ}, clearance.Entity{Name: "GHASSIR, Ali", Type: clearance.Person}); m.Score >= match.DefaultThreshold {
+			t.Errorf("خيري آل قصير (type %q) / GHASSIR, Ali: %.3f, want below the threshold", typ, m.Score)
 		}
 	}
+	// The explanation says why the mistyped listed form weighs little.
+	m = ix.Compare(match.Query{Name: "Volga Rocket Works Joint Stock Company", Explain: true}, clearance.Entity{ID: "o", Name: "VOLGA ROCKET WORKS JOYNT STOCK COMPANY", Type: clearance.Organization})
+	kinds := alignmentKinds(m)
 	if kinds["joynt"] != "legal_form" || kinds["stock"] != "legal_form" || kinds["volga"] != "exact" {
 		t.Errorf("alignment kinds %v, want joynt and stock legal_form", kinds)
 	}
@@ -656,4 +672,18 @@ func TestConcurrentSearch(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// alignmentKinds maps each listed word of m's explanation to how it aligned.
+func alignmentKinds(m clearance.Match) map[string]string {
+	kinds := map[string]string{}
+	if m.Explanation == nil {
+		return kinds
+	}
+	for _, a := range m.Explanation.Alignments {
+		if a.Listed != "" {
+			kinds[a.Listed] = a.Kind
+		}
+	}
+	return kinds
 }

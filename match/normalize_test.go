@@ -475,3 +475,36 @@ func FuzzDamerauDistance(f *testing.F) {
 		}
 	})
 }
+
+func TestArabicTranslations(t *testing.T) {
+	// Every form of the table is one word once transliterated, so that a
+	// query word can meet it.
+	for _, term := range tab.arabicTerms {
+		if k := normalizeWords(term[0]); len(k) != 1 {
+			t.Errorf("arabic_terms.tsv %q transliterates to %q, want one word", term[0], k)
+		}
+	}
+	for _, c := range []struct {
+		word string // Arabic script
+		want string // one of its translations, "" for none
+	}{
+		{"شبكة", "network"},
+		{"الشبكة", "network"},   // the article
+		{"والجهاد", ""},         // a name the lists transliterate (Jihad)
+		{"للصرافة", "exchange"}, // for the
+		{"الاسلامية", "islamic"},
+		{"الإسلامية", "islamic"},
+		{"القاعده", ""},
+		{"الليبيه", "libyan"}, // ة written ه
+		{"حقاني", ""},
+	} {
+		w := normalizeWords(c.word)
+		if len(w) != 1 {
+			t.Fatalf("%s: %q", c.word, w)
+		}
+		got := arabicTranslations(w[0])
+		if c.want == "" && got != nil || c.want != "" && !slices.Contains(got, c.want) {
+			t.Errorf("arabicTranslations(%q, %s) = %q, want %q", w[0], c.word, got, c.want)
+		}
+	}
+}

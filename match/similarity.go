@@ -1,6 +1,9 @@
 package match
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Token similarity: the per-pair part of the score.
 
@@ -13,8 +16,11 @@ const (
 	kindJoined   = "joined"
 	kindTranslit = "transliteration"
 	kindNickname = "nickname"
-	kindAcronym  = "acronym"
-	kindSeries   = "series"
+	// kindTranslation: an Arabic-script word and the English word the
+	// lists translate it by (شبكة, network; see arabic_terms.tsv).
+	kindTranslation = "translation"
+	kindAcronym     = "acronym"
+	kindSeries      = "series"
 	// kindLegalForm: a listed word that the query's legal form spells
 	// (a mistyped or unrecognised listed form: "JOYNT STOCK").
 	kindLegalForm = "legal_form"
@@ -40,6 +46,10 @@ const (
 	// lacks a long vowel the Arabic-script word writes ("rdaii", رضایی,
 	// against Ra'd: the ی is not there; against Rezaei it is).
 	abjadVowelMissSimilarity = 0.84
+	// translationSimilarity is what an Arabic-script word earns against
+	// the English word that arabic_terms.tsv gives for it: one meaning,
+	// above a skeleton (abjadSimilarity), below a word spelt alike.
+	translationSimilarity = 0.92
 	// initialSimilarity is what "V" earns against "Vladimir" in word
 	// comparisons; the scorer uses the two below, by side.
 	initialSimilarity = 0.75
@@ -361,6 +371,9 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 			}
 		}
 		return s, kind
+	}
+	if s < translationSimilarity && slices.Contains(qw.trans, w.text) {
+		return translationSimilarity, kindTranslation
 	}
 	if s >= abjadSimilarity {
 		return s, kind

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -39,6 +40,7 @@ type tables struct {
 	hanTerms                  map[string]string // Han word → English words
 	hanTermWords              map[string]bool   // the English words of hanTerms
 	hanTermMaxLen             int               // in runes
+	arabicTerms               [][2]string       // arabic_terms.tsv: Arabic form, English words
 	japaneseNames             map[string]string // kanji name → Hepburn reading
 	japaneseNameMaxLen        int               // in runes
 
@@ -223,6 +225,26 @@ func loadTables() (*tables, error) {
 		if n := utf8.RuneCountInString(f[0]); n > t.hanTermMaxLen {
 			t.hanTermMaxLen = n
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = readTSV("arabic_terms.tsv", 2, func(_ int, f []string) error {
+		for _, r := range f[0] {
+			if !unicode.Is(unicode.Arabic, r) {
+				return fmt.Errorf("%q: want Arabic-script letters only", f[0])
+			}
+		}
+		for _, w := range strings.Fields(f[1]) {
+			if strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") != "" {
+				return fmt.Errorf("%q: want lower-case ASCII English words", f[1])
+			}
+		}
+		if strings.TrimSpace(f[1]) == "" {
+			return fmt.Errorf("%q: no English word", f[0])
+		}
+		t.arabicTerms = append(t.arabicTerms, [2]string{f[0], f[1]})
 		return nil
 	})
 	if err != nil {
