@@ -927,6 +927,9 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 			}
 		}
 	}
+	if q.Type != clearance.Person {
+		words = e.mendLegalWords(words)
+	}
 	qa := analyzeWords(words, q.Type == clearance.Person, hanReadings(q.Name) != nil)
 	if q.Type != clearance.Person {
 		qa = e.dropMisspeltLegalWords(qa, q.Name)
@@ -1052,6 +1055,47 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		}
 	}
 	return qa, qws
+}
+
+// mendLegalWords joins two query words that are one word of a legal form
+// written apart ("Partn Ership", "Aktsio Nernoe") and splits a word that is
+// two such words written together ("AKTSIONERNOEobshchestvo"), so that
+// the legal form is recognised and set aside, not weighed as the rarest
+// words there are. Words the lists use stay as they are.
+func (e *engine) mendLegalWords(words []string) []string {
+	var out []string // nil until a word changes
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if i+1 < len(words) {
+			next := words[i+1]
+			_, listedW := e.vocab[w]
+			_, listedNext := e.vocab[next]
+			if !(listedW && listedNext) && !tab.isLegalWord(w) && !tab.isLegalWord(next) && tab.isLegalWord(w+next) {
+				if out == nil {
+					out = slices.Clone(words[:i])
+				}
+				out = append(out, w+next)
+				i++
+				continue
+			}
+		}
+		if _, listed := e.vocab[w]; !listed && len(w) >= 10 {
+			if a, b, ok := tab.twoLegalWords(w); ok {
+				if out == nil {
+					out = slices.Clone(words[:i])
+				}
+				out = append(out, a, b)
+				continue
+			}
+		}
+		if out != nil {
+			out = append(out, w)
+		}
+	}
+	if out == nil {
+		return words
+	}
+	return out
 }
 
 // dropMisspeltLegalWords sets aside query words that the lists never use

@@ -434,6 +434,12 @@ func TestCompareOrganisations(t *testing.T) {
 		{"شرکت سهامی خاص راحت", "RAHAT COMPANY", true},
 		{"راحت ش.م.م", "RAHAT SARL", true},
 		{"Trigron Lojistik Kargo Ltd. Şti.", "TRIGRON LOJISTIK KARGO LIMITED SIRKETI", true},
+		// A word written apart or two written together: a legal form
+		// is still recognised, a word still found in its longer form.
+		{"AL-NASER AIRL INES", "AL-NASER AIRLINES", true},
+		{"SBER VOSTOK LIMITED LIABILITY PARTN ERSHIP", "SBER VOSTOK LIMITED LIABILITY PARTNERSHIP", true},
+		{"AKTSIO NERNOE OBSHCHESTVO BASHVZRYVTEKHNOLOGII", "AKTSIONERNOE OBSHCHESTVO BASHVZRYVTEKHNOLOGII", true},
+		{"AKTSIONERNOEobshchestvo AST", "AKTSIONERNOE OBSHCHESTVO AST", true},
 		// The generic words of an Arabic-script name meet the English
 		// words the list translates them by (arabic_terms.tsv); the
 		// distinctive ones still decide.

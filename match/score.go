@@ -285,7 +285,7 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 			// (An Arabic-script word opening with ع or ا reads "a" where the
 			// list writes any vowel: "asmt allh" for Esmatullah.)
 			if i+1 < len(qws) && (qw.surface[0] == wi.text[0] || qw.alt.text != "" && qw.alt.text[0] == wi.text[0] ||
-				qw.abjad && isVowel(qw.text[0]) && isVowel(wi.text[0])) && len(wi.text) > len(qw.surface) {
+				qw.abjad && isVowel(qw.text[0]) && isVowel(wi.text[0])) && (len(wi.text) > len(qw.surface) || strings.HasPrefix(qw.surface, wi.text)) {
 				sim := s.joinedSimilarity(wi.text, &wi.form, wi.abjad, qw.surface, qws[i+1].surface, qw.abjad, true)
 				if sim == 0 && (qw.alt.text != "" || qws[i+1].alt.text != "") {
 					// In the Persian reading: "shms addin" for Shamsuddin.
@@ -999,8 +999,9 @@ func (s *scorer) joinedSimilarity(w string, wf *form, wKey, a, b string, abjad, 
 	if n == len(w) && strings.HasPrefix(w, a) && strings.HasSuffix(w, b) {
 		return 1
 	}
-	if n > len(w) && n <= len(w)+4 && strings.HasPrefix(w, a) {
-		// Written apart and inflected: "elect ronics" for electronic.
+	if n > len(w) && n <= len(w)+6 && a[0] == w[0] {
+		// Written apart and inflected or in a longer form: "elect ronics"
+		// for electronic, "airl ines" for air (airlines).
 		if c, ok := tab.canonical[a+b]; ok && c == w {
 			return 1
 		}

@@ -396,6 +396,24 @@ func (t *tables) nearLegalWord(w string) (string, int) {
 	return "", 0
 }
 
+// isLegalWord reports whether w is a word of five letters or more of a
+// legal form ("obshchestvo", "partnership").
+func (t *tables) isLegalWord(w string) bool {
+	_, ok := slices.BinarySearch(t.legalWords, w)
+	return ok
+}
+
+// twoLegalWords splits w into two legal-form words written together
+// ("aktsionernoeobshchestvo"), if it is that.
+func (t *tables) twoLegalWords(w string) (string, string, bool) {
+	for k := 5; k+5 <= len(w); k++ {
+		if t.isLegalWord(w[:k]) && t.isLegalWord(w[k:]) {
+			return w[:k], w[k:], true
+		}
+	}
+	return "", "", false
+}
+
 // isNormalisedPhrase reports whether s is lowercase ASCII letters and digits
 // in words separated by single spaces: the form normalize produces.
 func isNormalisedPhrase(s string) bool {
