@@ -321,6 +321,12 @@ func newEngine(es []clearance.Entity) *engine {
 		if len(w.text) > shortWord && !isDigits(w.text) {
 			deletionHashes(w.text, maxEdits(len(w.text)), func(h uint64) { dels = append(dels, del{h, int32(id)}) })
 		}
+		if tab.pluralOf[w.text] {
+			// A mistyped plural ("elecrtoncs") finds the canonical
+			// singular (electronic) as a neighbour of its plural.
+			p := w.text + "s"
+			deletionHashes(p, maxEdits(len(p)), func(h uint64) { dels = append(dels, del{h, int32(id)}) })
+		}
 		if len(w.phonetic) >= 2 {
 			e.phonetic[w.phonetic] = append(e.phonetic[w.phonetic], int32(id))
 		}
@@ -448,6 +454,10 @@ type queryWord struct {
 	// reads as the vowel "a" and Latin spellings also write -ah or -at
 	// (الجلاهمة: Jalahma, Al-Jalahmah; نصرة: Nusra, Nusrat).
 	marbuta bool
+	// singular: for a word the lists never use that ends in a plural s,
+	// the word without it ("elecrtoncs": a typo of Electronics, which the
+	// index holds in its canonical form electronic), else empty.
+	singular form
 	// trans: for an Arabic-script word, the English words the lists
 	// translate it by (see arabicTranslations), or nil.
 	trans []string
@@ -572,6 +582,13 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 			edits = min(edits, 1)
 		}
 		deletionHashes(w, edits, func(h uint64) { e.deletions(h, add) })
+	}
+	if sg := qw.singular.text; sg != "" {
+		// (Its typos are found above: the deletion dictionary holds the
+		// plural of each canonical word that stands for one.)
+		if id, ok := e.vocab[sg]; ok {
+			add(id)
+		}
 	}
 	if len(w) >= 3 && len(qw.roman) >= 3 {
 		// (Three letters: Nur finds Noor, Nour; similarity then keeps
@@ -999,6 +1016,9 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 			if r.alt != "" {
 				qw.alt, qw.altAbjadKey = newForm(r.alt), r.altKey
 			}
+		}
+		if _, listed := e.vocab[w]; !listed && !abjad && len(w) >= 7 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+			qw.singular = newForm(w[:len(w)-1])
 		}
 		if vReading && !abjad && strings.Contains(w, "bh") {
 			// Bengali and Nepali write a foreign v with ভ, भ (bh):

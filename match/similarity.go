@@ -363,6 +363,13 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 		}
 	}
 	if !qw.abjad {
+		if qw.singular.text != "" && s < 1 && tab.pluralOf[w.text] {
+			// A mistyped plural against the singular the index holds for
+			// it (abbreviations.tsv).
+			if ss, sk := similarity(&qw.singular, &w.form, false); ss > s {
+				s, kind = ss, sk
+			}
+		}
 		if qw.alt.text != "" {
 			// The second reading of a word from Bengali or Devanagari:
 			// bh as v (ভ্লাদিমির, Vladimir).

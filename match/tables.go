@@ -41,8 +41,11 @@ type tables struct {
 	hanTermWords              map[string]bool   // the English words of hanTerms
 	hanTermMaxLen             int               // in runes
 	arabicTerms               [][2]string       // arabic_terms.tsv: Arabic form, English words
-	japaneseNames             map[string]string // kanji name → Hepburn reading
-	japaneseNameMaxLen        int               // in runes
+	// pluralOf holds the canonical words that stand for a plural too
+	// (electronic for electronics).
+	pluralOf           map[string]bool
+	japaneseNames      map[string]string // kanji name → Hepburn reading
+	japaneseNameMaxLen int               // in runes
 
 	legalForms      map[string]string // normalised form (may be several words) → class
 	legalFormMaxLen int               // in words
@@ -118,6 +121,7 @@ func loadTables() (*tables, error) {
 		stopWords:      map[string]bool{},
 		titles:         map[string]bool{},
 		canonical:      map[string]string{},
+		pluralOf:       map[string]bool{},
 		companyWords:   map[string]bool{},
 		locations:      map[string]bool{},
 		numbers:        map[string]int{},
@@ -295,6 +299,9 @@ func loadTables() (*tables, error) {
 		}
 		t.canonical[f[0]] = f[1]
 		t.companyWords[f[1]] = true
+		if f[0] == f[1]+"s" {
+			t.pluralOf[f[1]] = true
+		}
 		return nil
 	})
 	if err != nil {
