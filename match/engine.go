@@ -450,6 +450,9 @@ type queryWord struct {
 	// and Persian say it (بلقاسم, Belgacem; قاسم, Ghasem), when the word
 	// has one.
 	gAbjadKey string
+	// dentalKeys are the skeletons of the word with ظ and ذ in their
+	// other readings (see dentalReadings), when it has them.
+	dentalKeys []string
 	// marbuta: the word ends in ة (ta marbuta), which the Arabic table
 	// reads as the vowel "a" and Latin spellings also write -ah or -at
 	// (الجلاهمة: Jalahma, Al-Jalahmah; نصرة: Nusra, Nusrat).
@@ -609,6 +612,11 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 	}
 	if len(qw.gAbjadKey) >= 3 {
 		for _, id := range e.abjad[qw.gAbjadKey] {
+			add(id)
+		}
+	}
+	for _, k := range qw.dentalKeys {
+		for _, id := range e.abjad[k] {
 			add(id)
 		}
 	}
@@ -970,11 +978,23 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	vReading := strings.ContainsAny(q.Name, "भভ")
 	// An Arabic-script word: its skeleton from its letters, and its Persian
 	// reading (where that differs) with that reading's skeleton.
-	type reading struct{ key, alt, altKey, gKey string }
+	type reading struct {
+		key, alt, altKey, gKey string
+		dental                 []string
+	}
 	var readings map[string]reading
 	if abjad {
 		base, baseSeg := normalizeWords(q.Name), normalizeWordsWith(q.Name, nil, true)
 		alt, altSeg := persianReading(q.Name, false), persianReading(q.Name, true)
+		// ظ and ذ in their other readings (see dentalReadings).
+		var dental [][]string
+		if strings.ContainsAny(q.Name, "ظذ") {
+			for _, m := range dentalReadings {
+				if d := normalizeWordsWith(q.Name, m, true); len(d) == len(baseSeg) {
+					dental = append(dental, d)
+				}
+			}
+		}
 		if len(base) == len(alt) && len(base) == len(baseSeg) && len(alt) == len(altSeg) {
 			readings = make(map[string]reading, len(base))
 			for i := range base {
@@ -987,6 +1007,13 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 					}
 					if strings.IndexByte(seg, 'q') >= 0 {
 						r.gKey = abjadKey(strings.ReplaceAll(seg, "q", "g"))
+					}
+					for _, d := range dental {
+						if d[i] != baseSeg[i] {
+							if k := abjadKey(d[i]); k != r.key && !slices.Contains(r.dental, k) {
+								r.dental = append(r.dental, k)
+							}
+						}
 					}
 					readings[base[i]] = r
 				}
@@ -1011,7 +1038,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		}
 		if r, ok := readings[qw.surface]; ok {
 			if abjad {
-				qw.abjadKey, qw.gAbjadKey = r.key, r.gKey
+				qw.abjadKey, qw.gAbjadKey, qw.dentalKeys = r.key, r.gKey, r.dental
 			}
 			if r.alt != "" {
 				qw.alt, qw.altAbjadKey = newForm(r.alt), r.altKey
@@ -1364,4 +1391,14 @@ func letters(s string) int {
 		}
 	}
 	return n
+}
+
+// dentalReadings are the other readings of two Arabic letters that the
+// script table reads one way: ظ (z) is dh or d in Iraqi and Gulf spellings
+// and in the Maghreb and Somalia (Kadhim, Hafed, Dahir) and th in others
+// (Kathim); ذ (dh) is th as well (الذهب, al-Thahab). Persian and Urdu read
+// both z (see persianReading).
+var dentalReadings = []map[string]string{
+	{"ظ": "dh"},
+	{"ظ": "th", "ذ": "th"},
 }

@@ -286,6 +286,10 @@ func TestComparePhenomena(t *testing.T) {
 	}{
 		{"Tom Hanssen", "Thomas Hanssen", true},                                       // nickname (nicknames.tsv)
 		{"Dantisev Yuriy Viktorovich", "DANILTSEV, Yuriy Viktorovich", true},          // a letter dropped beside a swapped pair
+		{"رشيد طعان كاظم", "Rashid Taan Kathim", true},                                // ظ read th (dentalReadings)
+		{"كاظم جواد", "KADHIM JAWAD", true},                                           // … dh
+		{"عبدالحليم حافظ", "ABDELHALIM HAFED", true},                                  // … d
+		{"سلسلة الذهب", "SELSELAT AL-THAHAB", true},                                   // ذ read th, joined to the article
 		{"China Elecrtoncs Corporation", "China Electronics Corporation", true},       // a mistyped plural the index holds singular
 		{"China Railway Constructors Corp", "China Railway Construction Corp", false}, // but not another word's plural
 		{"Pyotr Kuznetsov", "Peter Kuznetsov", true},                                  // one given name in two languages

@@ -232,6 +232,12 @@ func (s *scorer) score(e *engine, qws []queryWord, qa analyzedName, n *indexedNa
 				if qw.alt.text != "" && len(qw.alt.text) > len(wi.text) && qw.alt.text[0] == wi.text[0] {
 					sim = max(sim, s.joinedSimilarity(qw.alt.text, &qw.alt, qw.altAbjadKey, wi.text, next.text, qw.abjad, false))
 				}
+				for _, k := range qw.dentalKeys {
+					if sim == 0 {
+						// "aldhhb" (الذهب) for Al-Thahab: see dentalReadings.
+						sim = s.joinedSimilarity(qw.text, &qw.form, k, wi.text, next.text, true, false)
+					}
+				}
 				if last := next.text[len(next.text)-1]; sim == 0 && qw.marbuta && (last == 'h' || last == 't') {
 					// "aljlahma" (الجلاهمة) for Al-Jalahmah: see marbuta.
 					sim = s.joinedSimilarity(qw.text+string(last), nil, "", wi.text, next.text, true, false)

@@ -415,6 +415,12 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 	if s < abjadSimilarity && len(qw.gAbjadKey) >= 3 && qw.gAbjadKey == wk && strings.IndexByte(w.text, 'g') >= 0 {
 		return abjadVowels(qw.text, w.text), kindTranslit
 	}
+	// ظ or ذ in another reading (Kadhim, Kathim, Hafed; see dentalReadings).
+	for _, k := range qw.dentalKeys {
+		if s < abjadSimilarity && k == wk && (len(k) >= 3 || len(k) == 2 && abs(len(qw.text)-len(w.text)) <= 2) {
+			return abjadVowels(qw.text, w.text), kindTranslit
+		}
+	}
 	// A final ta marbuta the list spells -ah or -at (Jalahmah, Nusrat).
 	if s < abjadSimilarity && qw.marbuta {
 		if last := w.text[len(w.text)-1]; last == 'h' || last == 't' {
