@@ -952,6 +952,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 			}
 		}
 	}
+	words = e.readDigitsAsLetters(words)
 	if q.Type != clearance.Person {
 		words = e.mendLegalWords(words)
 	}
@@ -1102,6 +1103,62 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 		}
 	}
 	return qa, qws
+}
+
+// digitLetters are the letters that a digit inside a word stands for when
+// it was typed or scanned for a letter that looks alike: 0 for o, 1 for l
+// or i.
+var digitLetters = [...]struct{ digit, letter byte }{{'0', 'o'}, {'1', 'l'}, {'1', 'i'}}
+
+// readDigitsAsLetters reads 0 and 1 inside a word of letters as the
+// letters they resemble ("Techn0logies", "0f", "Oi1") where that makes a
+// word the lists or the tables know; other words with digits (A1, 3M, K2)
+// stay as written.
+func (e *engine) readDigitsAsLetters(words []string) []string {
+	var out []string // nil until a word changes
+	for i, w := range words {
+		if !strings.ContainsAny(w, "01") || strings.Trim(w, "0123456789") == "" || isOrdinal(w) {
+			continue
+		}
+		if _, listed := e.vocab[w]; listed {
+			continue
+		}
+		for _, dl := range digitLetters {
+			r := strings.Map(func(c rune) rune {
+				if c == rune(dl.digit) {
+					return rune(dl.letter)
+				}
+				return c
+			}, w)
+			if strings.ContainsAny(r, "0123456789") {
+				continue // other digits too: a code, not a word
+			}
+			_, listed := e.vocab[r]
+			_, canonical := tab.canonical[r]
+			if listed && len(r) >= 3 || canonical || tab.stopWords[r] || tab.legalForms[r] != "" {
+				if out == nil {
+					out = slices.Clone(words)
+				}
+				out[i] = r
+				break
+			}
+		}
+	}
+	if out == nil {
+		return words
+	}
+	return out
+}
+
+// isOrdinal reports whether w is a number with an ordinal suffix ("1st",
+// "21st", "3rd").
+func isOrdinal(w string) bool {
+	n := len(w) - len(strings.TrimLeft(w, "0123456789"))
+	switch w[n:] {
+	case "st", "nd", "rd", "th":
+		return n > 0
+	}
+	return false
 }
 
 // mendLegalWords joins two query words that are one word of a legal form

@@ -286,6 +286,10 @@ func TestComparePhenomena(t *testing.T) {
 	}{
 		{"Tom Hanssen", "Thomas Hanssen", true},                                       // nickname (nicknames.tsv)
 		{"Dantisev Yuriy Viktorovich", "DANILTSEV, Yuriy Viktorovich", true},          // a letter dropped beside a swapped pair
+		{"Huawei Techn0logies", "HUAWEI TECHNOLOGIES CO., LTD.", true},                // 0 typed for o
+		{"Rosneft Oi1 Company", "ROSNEFT OIL COMPANY", true},                          // 1 typed for l
+		{"Sberbank 0f Russia", "SBERBANK OF RUSSIA", true},                            // … in a stop word
+		{"1st International Bank", "First International Bank", true},                  // an ordinal is a number, not lst
 		{"رشيد طعان كاظم", "Rashid Taan Kathim", true},                                // ظ read th (dentalReadings)
 		{"كاظم جواد", "KADHIM JAWAD", true},                                           // … dh
 		{"عبدالحليم حافظ", "ABDELHALIM HAFED", true},                                  // … d
