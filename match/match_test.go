@@ -290,6 +290,8 @@ func TestComparePhenomena(t *testing.T) {
 		{"Rosneft Oi1 Company", "ROSNEFT OIL COMPANY", true},                          // 1 typed for l
 		{"Sberbank 0f Russia", "SBERBANK OF RUSSIA", true},                            // … in a stop word
 		{"1st International Bank", "First International Bank", true},                  // an ordinal is a number, not lst
+		{"Amold Schwarzenegger", "Arnold Schwarzenegger", true},                       // rn read as m
+		{"Sukamto", "Sukarno", true},                                                  // … and a typo
 		{"رشيد طعان كاظم", "Rashid Taan Kathim", true},                                // ظ read th (dentalReadings)
 		{"كاظم جواد", "KADHIM JAWAD", true},                                           // … dh
 		{"عبدالحليم حافظ", "ABDELHALIM HAFED", true},                                  // … d

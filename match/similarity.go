@@ -292,6 +292,15 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 			return p, kindPhonetic
 		}
 	}
+	if !bothListed && strings.Contains(a, "rn") != strings.Contains(b, "rn") && (strings.IndexByte(a, 'm') >= 0 || strings.IndexByte(b, 'm') >= 0) {
+		// "rn" read as "m" (or the reverse), the confusion of scanned and
+		// small print: Sukamto for Sukarno, Amold for Arnold. It costs
+		// half an edit; the rest must be within the typo budget.
+		a2, b2 := strings.ReplaceAll(a, "rn", "m"), strings.ReplaceAll(b, "rn", "m")
+		if d := osaDistance(a2, b2, edits); d <= edits && a2[0] == b2[0] {
+			edit = max(edit, 1-typoPenaltyPerEdit*(float64(d)+0.5)/float64(longer))
+		}
+	}
 	if edit > 0 {
 		return edit, kindTypo
 	}
