@@ -227,6 +227,7 @@ func TestCompare(t *testing.T) {
 		{"صالح قاسمي", "SALAH GASMI"},      // ق read g
 		{"كوستنتن ول", "COSTANTEEN, Wael"}, // a Latin c written ك
 		{"كريستوفر فينسنت", "Christopher Vincent"},
+		{"فرانسيسكو اسكالون", "FRANCISCO ESCALON"}, // c read k before o, s before i
 		// A compound with Allah opening with ع: "asmt allh".
 		{"سید عصمت الله عاصم عبد القدوس", "SAYED ESMATULLAH ASEM ABDUL QUDDUS"},
 		// Ta marbuta (ة) spelt -ah, solid with the article or a particle.

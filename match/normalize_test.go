@@ -306,6 +306,13 @@ func TestPersianReading(t *testing.T) {
 		{"christopher", "kristufr"},
 		{"cilia", "silia"},
 		{"cherif", "cherif"}, // French ch: ش, unchanged
+		// A c inside a word: k before a, o, u, a consonant or at the
+		// end, s before e, i, y.
+		{"francisco", "fransisku"}, // فرانسيسكو
+		{"escalon", "askalun"},     // اسكالون
+		{"mcgovern", "makguvirn"},  // ماكغفرن
+		{"vincent", "vinsnt"},      // فنسنت
+		{"marc", "mark"},
 	} {
 		if a, b := abjadKey(c.listed), abjadKey(c.abjad); a != b {
 			t.Errorf("abjadKey(%q) = %q, abjadKey(%q) = %q", c.listed, a, c.abjad, b)

@@ -197,6 +197,19 @@ func abjadKey(w string) string {
 			b[i] = 'p'
 		case 'f':
 			b[i] = 'v'
+		case 'c':
+			// A c inside a word that is not part of ch, ck or cz is the k
+			// or s it sounds: k before a, o, u, a consonant or at the end
+			// (Francisco, فرانسيسكو; Escalon; McGovern), s before e, i, y
+			// (Vincent, فنسنت).
+			if i == 0 || i+1 < len(b) && strings.IndexByte("hkz", b[i+1]) >= 0 {
+				break
+			}
+			if i+1 < len(b) && strings.IndexByte("eiy", b[i+1]) >= 0 {
+				b[i] = 's'
+			} else {
+				b[i] = 'k'
+			}
 		}
 	}
 	k := []byte(consonantKey(string(b), false))
