@@ -333,7 +333,8 @@ func newEngine(es []clearance.Entity) *engine {
 		if len(w.roman) >= 3 && len(w.text) >= 4 && !isDigits(w.text) {
 			e.roman[w.roman] = append(e.roman[w.roman], int32(id))
 		}
-		if k := abjadKey(w.text); len(k) >= 2 {
+		if k := abjadKey(w.text); len(k) >= 2 || len(k) == 1 && len(w.text) >= 3 {
+			// (One consonant: Rawi, Maya, Pouya; see oneConsonantAlike.)
 			e.words[id].abjad = k
 			e.abjad[k] = append(e.abjad[k], int32(id))
 		}
@@ -605,7 +606,7 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 			add(id)
 		}
 	}
-	if qw.abjad && len(qw.abjadKey) >= 2 {
+	if qw.abjad && (len(qw.abjadKey) >= 2 || len(qw.abjadKey) == 1 && len(w) >= 3) {
 		for _, id := range e.abjad[qw.abjadKey] {
 			add(id)
 		}

@@ -401,6 +401,9 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 	if abjadAlike(qw.text, qw.phonetic, qw.roman, qw.abjadKey, w, wk) {
 		return abjadVowels(qw.text, w.text), kindTranslit
 	}
+	if oneConsonantAlike(qw.text, qw.abjadKey, w.text, wk) {
+		return abjadVowelMissSimilarity, kindTranslit
+	}
 	if qw.alt.text != "" {
 		// Spelt alike in that reading, closer than the skeletons say.
 		if as, akind := similarity(&qw.alt, &w.form, false); as > s && as >= abjadSimilarity {
@@ -492,6 +495,37 @@ func abjadAlike(text, phonetic, roman, qk string, w *wordInfo, wk string) bool {
 	similar := d <= 2 || roman == w.roman || d == 3 && text[0] == w.text[0]
 	return qk == wk && (len(qk) >= 3 || len(qk) == 2 && similar) ||
 		phonetic == w.phonetic && (len(phonetic) >= 3 || len(phonetic) == 2 && similar)
+}
+
+// oneConsonantAlike reports whether an abjad word whose skeleton is one
+// consonant (روي "rui", پویا "puia", ميا "mia") and a listed word with that
+// skeleton (Rawi, Pouya, Maya) are one name: a skeleton of one letter says
+// little, so the words must also open with the same letter, be of similar
+// length, and the listed spelling must have every long vowel the abjad word
+// writes, in order (Rawi has the w of "rui"; Ray does not).
+func oneConsonantAlike(text, qk, listed, wk string) bool {
+	return len(qk) == 1 && qk == wk && len(text) >= 3 && text[0] == listed[0] &&
+		abs(len(text)-len(listed)) <= 3 && consonants(text) == 1 && consonants(listed) == 1 &&
+		abjadVowels(text, listed) == abjadSimilarity
+}
+
+// consonants counts the consonants of a word as written, a digraph (sh, kh)
+// as one and w and y as the vowels they are in an abjad word; the skeleton
+// counts f and v as vowels too (see consonantKey), which "nuf" (نوف) is
+// not.
+func consonants(w string) int {
+	n := 0
+	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case 'a', 'e', 'i', 'o', 'u', 'w', 'y':
+			continue
+		}
+		if i+1 < len(w) && w[i+1] == 'h' && strings.IndexByte("sktdgcz", w[i]) >= 0 {
+			i++
+		}
+		n++
+	}
+	return n
 }
 
 // softInsertion reports whether the longer of a and b is the shorter with one
