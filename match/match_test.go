@@ -293,6 +293,9 @@ func TestComparePhenomena(t *testing.T) {
 		{"1st International Bank", "First International Bank", true},         // an ordinal is a number, not lst
 		{"Amold Schwarzenegger", "Arnold Schwarzenegger", true},              // rn read as m
 		{"Sukamto", "Sukarno", true},                                         // … and a typo
+		{"Джурджевна Рахманава", "RAKHMANAVA, Maryna Jurjewna", false},       // (a patronymic alone is not the name)
+		{"Марына Джурджевна Рахманава", "RAKHMANAVA, Maryna Jurjewna", true}, // дж as dzh and j: one romanisation key
+		{"Ferdinand Marquez", "Ferdinand Marcos", false},                     // but a short key is not enough
 		{"رشيد طعان كاظم", "Rashid Taan Kathim", true},                       // ظ read th (dentalReadings)
 		{"كاظم جواد", "KADHIM JAWAD", true},                                  // … dh
 		{"عبدالحليم حافظ", "ABDELHALIM HAFED", true},                         // … d

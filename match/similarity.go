@@ -292,6 +292,17 @@ func similarity(fa, fb *form, bothListed bool) (float64, string) {
 			return p, kindPhonetic
 		}
 	}
+	// Transliteration systems write one Cyrillic letter with up to four
+	// (дж: j, dzh, dj; щ: shch, sc): a long name in two of them may be more
+	// edits apart than romanEdits and still share its romanisation key
+	// (Dzhurdzhevna, Jurjewna). A key of eight letters or more says so,
+	// where the spellings differ in length as digraphs make them; the pair
+	// counts as romanEdits edits.
+	if d > romanEdits && longer-shorter >= 2 && fa.roman == fb.roman && len(fa.roman) >= 8 && vowels(a) >= 1 && vowels(b) >= 1 {
+		if p := 1 - phoneticPenaltyPerEdit*float64(romanEdits)/float64(longer); p > edit {
+			return p, kindPhonetic
+		}
+	}
 	if !bothListed && strings.Contains(a, "rn") != strings.Contains(b, "rn") && (strings.IndexByte(a, 'm') >= 0 || strings.IndexByte(b, 'm') >= 0) {
 		// "rn" read as "m" (or the reverse), the confusion of scanned and
 		// small print: Sukamto for Sukarno, Amold for Arnold. It costs
