@@ -24,7 +24,7 @@ func TestTables(t *testing.T) {
 			t.Errorf("legal form %q: class %q, want %q", form, tb.legalForms[form], class)
 		}
 	}
-	for w, c := range map[string]string{"intl": "international", "tech": "technology", "mfg": "manufacturing", "sci": "science", "co": "company"} {
+	for w, c := range map[string]string{"intl": "international", "tech": "technology", "mfg": "manufacturing", "sci": "science", "co": "company", "industrial": "industry"} {
 		if tb.canonical[w] != c {
 			t.Errorf("canonical %q = %q, want %q", w, tb.canonical[w], c)
 		}
