@@ -321,11 +321,11 @@ func newEngine(es []clearance.Entity) *engine {
 		if len(w.text) > shortWord && !isDigits(w.text) {
 			deletionHashes(w.text, maxEdits(len(w.text)), func(h uint64) { dels = append(dels, del{h, int32(id)}) })
 		}
-		if tab.pluralOf[w.text] {
-			// A mistyped plural ("elecrtoncs") finds the canonical
-			// singular (electronic) as a neighbour of its plural.
-			p := w.text + "s"
-			deletionHashes(p, maxEdits(len(p)), func(h uint64) { dels = append(dels, del{h, int32(id)}) })
+		for _, f := range tab.spelledAs[w.text] {
+			// A mistyped longer spelling ("elecrtoncs", "airinnes") finds
+			// the canonical word (electronic, air) as a neighbour of that
+			// spelling.
+			deletionHashes(f.text, maxEdits(len(f.text)), func(h uint64) { dels = append(dels, del{h, int32(id)}) })
 		}
 		if len(w.phonetic) >= 2 {
 			e.phonetic[w.phonetic] = append(e.phonetic[w.phonetic], int32(id))
@@ -458,10 +458,6 @@ type queryWord struct {
 	// reads as the vowel "a" and Latin spellings also write -ah or -at
 	// (الجلاهمة: Jalahma, Al-Jalahmah; نصرة: Nusra, Nusrat).
 	marbuta bool
-	// singular: for a word the lists never use that ends in a plural s,
-	// the word without it ("elecrtoncs": a typo of Electronics, which the
-	// index holds in its canonical form electronic), else empty.
-	singular form
 	// trans: for an Arabic-script word, the English words the lists
 	// translate it by (see arabicTranslations), or nil.
 	trans []string
@@ -586,13 +582,6 @@ func (e *engine) expandUncached(qw *queryWord, sc *searchScratch, listed bool) [
 			edits = min(edits, 1)
 		}
 		deletionHashes(w, edits, func(h uint64) { e.deletions(h, add) })
-	}
-	if sg := qw.singular.text; sg != "" {
-		// (Its typos are found above: the deletion dictionary holds the
-		// plural of each canonical word that stands for one.)
-		if id, ok := e.vocab[sg]; ok {
-			add(id)
-		}
 	}
 	if len(w) >= 3 && len(qw.roman) >= 3 {
 		// (Three letters: Nur finds Noor, Nour; similarity then keeps
@@ -955,7 +944,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	}
 	words = e.readDigitsAsLetters(words)
 	if q.Type != clearance.Person {
-		words = e.mendLegalWords(words)
+		words = e.mendWords(words)
 	}
 	qa := analyzeWords(words, q.Type == clearance.Person, hanReadings(q.Name) != nil)
 	if q.Type != clearance.Person {
@@ -1045,9 +1034,6 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 			if r.alt != "" {
 				qw.alt, qw.altAbjadKey = newForm(r.alt), r.altKey
 			}
-		}
-		if _, listed := e.vocab[w]; !listed && !abjad && len(w) >= 7 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
-			qw.singular = newForm(w[:len(w)-1])
 		}
 		if vReading && !abjad && strings.Contains(w, "bh") {
 			// Bengali and Nepali write a foreign v with ভ, भ (bh):
@@ -1155,19 +1141,18 @@ func (e *engine) readDigitsAsLetters(words []string) []string {
 // "21st", "3rd").
 func isOrdinal(w string) bool {
 	n := len(w) - len(strings.TrimLeft(w, "0123456789"))
-	switch w[n:] {
-	case "st", "nd", "rd", "th":
-		return n > 0
-	}
-	return false
+	return n > 0 && isOrdinalSuffix(w[n:])
 }
 
-// mendLegalWords joins two query words that are one word of a legal form
+// mendWords joins two query words that are one word of a legal form
 // written apart ("Partn Ership", "Aktsio Nernoe") and splits a word that is
 // two such words written together ("AKTSIONERNOEobshchestvo"), so that
 // the legal form is recognised and set aside, not weighed as the rarest
-// words there are. Words the lists use stay as they are.
-func (e *engine) mendLegalWords(words []string) []string {
+// words there are; and it splits a number word from a listed word it was
+// written together with ("Aerospaceone", "FIRSTeast"): the index holds
+// number words as digits, so the join is not among its joined words.
+// Words the lists use stay as they are.
+func (e *engine) mendWords(words []string) []string {
 	var out []string // nil until a word changes
 	for i := 0; i < len(words); i++ {
 		w := words[i]
@@ -1184,8 +1169,15 @@ func (e *engine) mendLegalWords(words []string) []string {
 				continue
 			}
 		}
-		if _, listed := e.vocab[w]; !listed && len(w) >= 10 {
-			if a, b, ok := tab.twoLegalWords(w); ok {
+		if _, listed := e.vocab[w]; !listed && len(w) >= 8 {
+			a, b, ok := "", "", false
+			if len(w) >= 10 {
+				a, b, ok = tab.twoLegalWords(w)
+			}
+			if !ok {
+				a, b, ok = e.numberAndWord(w)
+			}
+			if ok {
 				if out == nil {
 					out = slices.Clone(words[:i])
 				}
@@ -1201,6 +1193,28 @@ func (e *engine) mendLegalWords(words []string) []string {
 		return words
 	}
 	return out
+}
+
+// numberAndWord splits w into a number word and a listed word of four
+// letters or more written together, in either order ("firsteast",
+// "aerospaceone"), if it is that.
+func (e *engine) numberAndWord(w string) (string, string, bool) {
+	for k := 3; k+3 <= len(w); k++ {
+		a, b := w[:k], w[k:]
+		_, na := tab.numbers[a]
+		_, nb := tab.numbers[b]
+		if na && len(b) >= 4 {
+			if _, ok := e.vocab[b]; ok {
+				return a, b, true
+			}
+		}
+		if nb && len(a) >= 4 {
+			if _, ok := e.vocab[a]; ok {
+				return a, b, true
+			}
+		}
+	}
+	return "", "", false
 }
 
 // dropMisspeltLegalWords sets aside query words that the lists never use

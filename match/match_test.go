@@ -461,6 +461,9 @@ func TestCompareOrganisations(t *testing.T) {
 		{"SBER VOSTOK LIMITED LIABILITY PARTN ERSHIP", "SBER VOSTOK LIMITED LIABILITY PARTNERSHIP", true},
 		{"AKTSIO NERNOE OBSHCHESTVO BASHVZRYVTEKHNOLOGII", "AKTSIONERNOE OBSHCHESTVO BASHVZRYVTEKHNOLOGII", true},
 		{"AKTSIONERNOEobshchestvo AST", "AKTSIONERNOE OBSHCHESTVO AST", true},
+		{"FIRSTeast EXPORT BANK, P.L.C.", "FIRST EAST EXPORT BANK, P.L.C.", true}, // a number word written together
+		{"Aerospaceone S.A.", "Aerospace One, S.A.", true},
+		{"S Group Airinnes Ltd", "S. GROUP AIRLINES LTD", true}, // a typo in a word the index holds as "air"
 		// The generic words of an Arabic-script name meet the English
 		// words the list translates them by (arabic_terms.tsv); the
 		// distinctive ones still decide.

@@ -383,11 +383,13 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 		}
 	}
 	if !qw.abjad {
-		if qw.singular.text != "" && s < 1 && tab.pluralOf[w.text] {
-			// A mistyped plural against the singular the index holds for
-			// it (abbreviations.tsv).
-			if ss, sk := similarity(&qw.singular, &w.form, false); ss > s {
-				s, kind = ss, sk
+		if s < 1 {
+			// A typo in a longer spelling that the index holds in its
+			// canonical form: Elecrtoncs (electronic), Airinnes (air).
+			for k := range tab.spelledAs[w.text] {
+				if ss, sk := similarity(&qw.form, &tab.spelledAs[w.text][k], false); ss > s {
+					s, kind = ss, sk
+				}
 			}
 		}
 		if qw.alt.text != "" {

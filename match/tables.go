@@ -41,9 +41,11 @@ type tables struct {
 	hanTermWords              map[string]bool   // the English words of hanTerms
 	hanTermMaxLen             int               // in runes
 	arabicTerms               [][2]string       // arabic_terms.tsv: Arabic form, English words
-	// pluralOf holds the canonical words that stand for a plural too
-	// (electronic for electronics).
-	pluralOf           map[string]bool
+	// spelledAs holds, for a canonical word of abbreviations.tsv, the
+	// longer spellings it stands for (air: airline, airlines; electronic:
+	// electronics), with their keys: a typo in one of those is a typo of
+	// the word (see wordSimilarity).
+	spelledAs          map[string][]form
 	japaneseNames      map[string]string // kanji name → Hepburn reading
 	japaneseNameMaxLen int               // in runes
 
@@ -121,7 +123,7 @@ func loadTables() (*tables, error) {
 		stopWords:      map[string]bool{},
 		titles:         map[string]bool{},
 		canonical:      map[string]string{},
-		pluralOf:       map[string]bool{},
+		spelledAs:      map[string][]form{},
 		companyWords:   map[string]bool{},
 		locations:      map[string]bool{},
 		numbers:        map[string]int{},
@@ -299,8 +301,8 @@ func loadTables() (*tables, error) {
 		}
 		t.canonical[f[0]] = f[1]
 		t.companyWords[f[1]] = true
-		if f[0] == f[1]+"s" {
-			t.pluralOf[f[1]] = true
+		if len(f[0]) > len(f[1]) && len(f[0]) > shortWord+2 {
+			t.spelledAs[f[1]] = append(t.spelledAs[f[1]], newForm(f[0]))
 		}
 		return nil
 	})
