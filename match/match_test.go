@@ -534,7 +534,9 @@ func FuzzSearch(f *testing.F) {
 		"Blackstone Partners V L.P.", "Trust 2004-1", "Shoigu Shoigu Sergey", "Volga Joint Stock Company", "Mazixon GmbH & Co. KG", "Abd Alah Al Nasser",
 		"블라디미르 블라디미로비치 푸틴", "ウラジーミル・プーチン", "세르게이 라브로프 LLC",
 		"भ्लादिमिर पुटिन", "ইমরান খান", "ಬಸವರಾಜ ಬೊಮ್ಮಾಯಿ",
-		"ዐቢይ አሕመድ", "မင်းအောင်လှိုင်"} {
+		"ዐቢይ አሕመድ", "မင်းအောင်လှိုင်",
+		"Huawei Techn0logies 1st", "AKTSIONERNOEobshchestvo PARTN ERSHIP", "FIRSTeast Aerospaceone", "Elecrtoncs Airinnes",
+		"الجماعة الاسلامية المقاتلة الليبية في العراق", "رشيد طعان كاظم الذهب", "پویا روي ميا", "Джурджевна Дзhurdzh"} {
 		f.Add(s)
 	}
 	ix := fullIndex(f)
@@ -553,7 +555,8 @@ func FuzzCompare(f *testing.F) {
 	for _, p := range [][2]string{{"Blackstone Partners V L.P.", "Blackstone Partners VI L.P."}, {"Trust 2004-1", "Trust 2005-1"},
 		{"Shoigu Shoigu Sergey", "Sergey Shoigu"}, {"Volga Joint Stock Company", "VOLGA JOYNT STOCK COMPANY"}, {"V I X", "ii iv 7"},
 		{"Anjem Iftikhar Choudary", "Anjem Choudary"}, {"", "x"}, {"\xff", "co ltd"},
-		{"ভ্লাদিমির পুতিন", "Vladimir Putin"}, {"इमरान ख़ान", "इमरान ख़ान"}, {"ዐቢይ አሕመድ", "Abiy Ahmed"}, {"သန်းရွှေ", "Than Shwe"}} {
+		{"ভ্লাদিমির পুতিন", "Vladimir Putin"}, {"इमरान ख़ान", "इमरान ख़ान"}, {"ዐቢይ አሕመድ", "Abiy Ahmed"}, {"သန်းရွှေ", "Than Shwe"},
+		{"شبكة حقاني", "HAQQANI NETWORK"}, {"سلسلة الذهب", "SELSELAT AL-THAHAB"}, {"Sukamto 0f", "Sukarno of"}, {"Dantisev", "DANILTSEV"}} {
 		f.Add(p[0], p[1], false)
 	}
 	ix := fullIndex(f)
