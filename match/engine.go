@@ -123,6 +123,19 @@ func deletionHashes(w string, edits int, fn func(uint64)) {
 	}
 }
 
+// deletionCount is how many hashes deletionHashes gives for a word of n
+// letters and up to edits deletions (before duplicates).
+func deletionCount(n, edits int) int {
+	c := 1
+	if edits >= 1 {
+		c += n
+	}
+	if edits >= 2 {
+		c += n * (n - 1) / 2
+	}
+	return c
+}
+
 // nameVariants returns the searchable forms of one listed name: the name
 // itself, the name without a parenthesised part and the parenthesised part
 // alone ("National Supercomputing Center Changsha (NSCC-CS)"), and the
@@ -247,9 +260,19 @@ func newEngine(es []clearance.Entity) *engine {
 		e.postings = append(e.postings, nil)
 		return id
 	}
-	df := []int32{}
-	var seenEntity []int32 // word id → last entity counted (+1)
-	for ei, names := range analyzeEntities(es) {
+	// Sized up front: growing these slices one append at a time copied
+	// ~100 MB in a fresh process (a third of a cold index build).
+	analyzed := analyzeEntities(es)
+	nNames := 0
+	for _, names := range analyzed {
+		nNames += len(names)
+	}
+	e.names = make([]indexedName, 0, nNames)
+	e.words = make([]wordInfo, 0, 1<<16)
+	e.postings = make([][]int32, 0, 1<<16)
+	df := make([]int32, 0, 1<<16)
+	seenEntity := make([]int32, 0, 1<<16) // word id → last entity counted (+1)
+	for ei, names := range analyzed {
 		for _, an := range names {
 			a := an.analyzedName
 			{
@@ -314,7 +337,19 @@ func newEngine(es []clearance.Entity) *engine {
 		h  uint64
 		id int32
 	}
-	dels := make([]del, 0, len(e.words)*24)
+	nDels := 0
+	countDels := func(w string) {
+		if n := len(w); n > shortWord && !isDigits(w) {
+			nDels += deletionCount(n, maxEdits(n))
+		}
+	}
+	for id := range e.words {
+		countDels(e.words[id].text)
+		for _, f := range tab.spelledAs[e.words[id].text] {
+			countDels(f.text)
+		}
+	}
+	dels := make([]del, 0, nDels)
 	var formBuf, skelBuf []byte
 	for id, w := range e.words {
 		e.maxWord = max(e.maxWord, len(w.text))
