@@ -983,7 +983,7 @@ func (e *engine) analyzeQuery(q Query, sc *searchScratch) (analyzedName, []query
 	}
 	qa := analyzeWords(words, q.Type == clearance.Person, hanReadings(q.Name) != nil)
 	if q.Type != clearance.Person {
-		qa = e.dropMisspeltLegalWords(qa, q.Name)
+		qa = e.dropMisspeltLegalWords(qa, words)
 	}
 	if len(qa.words) > maxQueryWords {
 		// No listed name has more content words; scoring grows with the
@@ -1259,7 +1259,7 @@ func (e *engine) numberAndWord(w string) (string, string, bool) {
 // When such a word completes a legal form with the words before it ("Joint
 // Stock Compan"), the name is read with the word corrected, so that the
 // whole form is set aside, not just the misspelt word.
-func (e *engine) dropMisspeltLegalWords(qa analyzedName, name string) analyzedName {
+func (e *engine) dropMisspeltLegalWords(qa analyzedName, words []string) analyzedName {
 	if len(qa.words) < 2 {
 		return qa
 	}
@@ -1273,7 +1273,6 @@ func (e *engine) dropMisspeltLegalWords(qa analyzedName, name string) analyzedNa
 	if !misspelt {
 		return qa
 	}
-	words := normalizeWords(name)
 	var fixed []string
 	for i, w := range words {
 		if _, listed := e.vocab[w]; !listed && len(w) > 4 {

@@ -434,6 +434,9 @@ func TestCompareOrganisations(t *testing.T) {
 		{"Carlyle Partners V L.P.", "Carlyle Partners V LP", 1, 1},
 		// A typo in the listed legal form, which the query spells right.
 		{"Volga Rocket Works Joint Stock Company", "VOLGA ROCKET WORKS JOYNT STOCK COMPANY", 0.85, 0.95},
+		// A misspelt legal word read corrected keeps the other mended
+		// words (the 0 read as o).
+		{"Volga R0cket Works Joint Stock Compan", "VOLGA ROCKET WORKS JOINT STOCK COMPANY", 1, 1},
 	} {
 		m := ix.Compare(match.Query{Name: c.query, Type: clearance.Organization}, clearance.Entity{Name: c.listed, Type: clearance.Organization})
 		if m.Score < c.lo || m.Score > c.hi {
