@@ -386,8 +386,9 @@ func wordSimilarity(qw *queryWord, w *wordInfo, bothListed bool) (float64, strin
 		if s < 1 {
 			// A typo in a longer spelling that the index holds in its
 			// canonical form: Elecrtoncs (electronic), Airinnes (air).
-			for k := range tab.spelledAs[w.text] {
-				if ss, sk := similarity(&qw.form, &tab.spelledAs[w.text][k], false); ss > s {
+			spellings := tab.spelledAs[w.text]
+			for k := range spellings {
+				if ss, sk := similarity(&qw.form, &spellings[k], false); ss > s {
 					s, kind = ss, sk
 				}
 			}
